@@ -1,0 +1,5 @@
+//! The registry's domain: subjects, their case status and their screening record.
+//! No transport, no storage.
+
+pub mod screening;
+pub mod subject;

@@ -1,0 +1,9 @@
+//! The subject registry: records people at intake, screens them, and keeps their case.
+
+pub mod config;
+pub mod domain;
+pub mod grpc;
+pub mod intake;
+pub mod screening_client;
+pub mod startup;
+pub mod store;

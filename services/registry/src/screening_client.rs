@@ -1,0 +1,157 @@
+//! The registry's view of the screening service: one call, with a deadline, whose failure
+//! is an ordinary outcome (the subject waits as PENDING) rather than an error for the caller.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use person::Person;
+use tonic::transport::{Channel, Endpoint};
+use wire::common::v1 as common;
+use wire::screening::v1 as pb;
+use wire::screening::v1::screening_service_client::ScreeningServiceClient;
+
+use crate::domain::screening::{
+    ListVersion, RecordedAdjustment, RecordedExplanation, RecordedHit, RecordedNamePart,
+    ScreeningResult,
+};
+
+#[derive(Debug, Clone)]
+pub struct ScreeningClient {
+    client: ScreeningServiceClient<Channel>,
+    timeout: Duration,
+}
+
+/// Why a screening could not be obtained. Only the gRPC code is kept: the service's message
+/// may echo request data.
+#[derive(Debug, thiserror::Error)]
+#[error("screening unavailable: {code:?}")]
+pub struct ScreeningUnavailable {
+    pub code: tonic::Code,
+}
+
+impl ScreeningClient {
+    /// Connects lazily, so that the registry starts (and takes intakes) while screening is down.
+    pub fn new(address: &str, timeout: Duration) -> anyhow::Result<Self> {
+        let endpoint = Endpoint::from_shared(address.to_owned())
+            .with_context(|| format!("invalid screening address {address:?}"))?
+            .connect_timeout(timeout)
+            .tcp_nodelay(true);
+        Ok(Self {
+            client: ScreeningServiceClient::new(endpoint.connect_lazy()),
+            timeout,
+        })
+    }
+
+    pub async fn screen(&self, person: &Person) -> Result<ScreeningResult, ScreeningUnavailable> {
+        let mut request = tonic::Request::new(pb::ScreenRequest {
+            person: Some(common::Person::from(person)),
+            ..Default::default()
+        });
+        request.set_timeout(self.timeout);
+        let mut client = self.client.clone();
+        let response = tokio::time::timeout(self.timeout, client.screen(request))
+            .await
+            .map_err(|_| ScreeningUnavailable {
+                code: tonic::Code::DeadlineExceeded,
+            })?
+            .map_err(|status| ScreeningUnavailable {
+                code: status.code(),
+            })?
+            .into_inner();
+        Ok(result_from_wire(response))
+    }
+}
+
+fn result_from_wire(response: pb::ScreenResponse) -> ScreeningResult {
+    ScreeningResult {
+        matched: response.matched,
+        threshold: response.threshold,
+        hits: response.hits.into_iter().map(hit_from_wire).collect(),
+        versions: response
+            .watchlist_versions
+            .into_iter()
+            .map(|v| ListVersion {
+                watchlist: v.watchlist,
+                version: v.version,
+            })
+            .collect(),
+    }
+}
+
+pub fn hit_from_wire(hit: common::Hit) -> RecordedHit {
+    let explanation = hit.explanation.unwrap_or_default();
+    RecordedHit {
+        entry_type: common::EntryType::try_from(hit.entry_type)
+            .unwrap_or(common::EntryType::Unspecified)
+            .as_str_name()
+            .to_owned(),
+        watchlist: hit.watchlist,
+        entry_id: hit.entry_id,
+        score: hit.score,
+        matched_name: hit.matched_name,
+        entry_primary_name: hit.entry_primary_name,
+        watchlist_version: hit.watchlist_version,
+        explanation: RecordedExplanation {
+            query_name: explanation.query_name,
+            name_score: explanation.name_score,
+            summary: explanation.summary,
+            name_parts: explanation
+                .name_parts
+                .into_iter()
+                .map(|p| RecordedNamePart {
+                    query_part: p.query_part,
+                    entry_part: p.entry_part,
+                    similarity: p.similarity,
+                    weight: p.weight,
+                })
+                .collect(),
+            adjustments: explanation
+                .adjustments
+                .into_iter()
+                .map(|a| RecordedAdjustment {
+                    field: a.field,
+                    delta: a.delta,
+                    reason: a.reason,
+                })
+                .collect(),
+        },
+    }
+}
+
+pub fn hit_to_wire(hit: &RecordedHit) -> common::Hit {
+    let explanation = &hit.explanation;
+    common::Hit {
+        watchlist: hit.watchlist.clone(),
+        entry_id: hit.entry_id.clone(),
+        score: hit.score,
+        matched_name: hit.matched_name.clone(),
+        entry_primary_name: hit.entry_primary_name.clone(),
+        entry_type: common::EntryType::from_str_name(&hit.entry_type)
+            .unwrap_or(common::EntryType::Unspecified) as i32,
+        watchlist_version: hit.watchlist_version.clone(),
+        explanation: Some(common::HitExplanation {
+            query_name: explanation.query_name.clone(),
+            name_score: explanation.name_score,
+            summary: explanation.summary.clone(),
+            name_parts: explanation
+                .name_parts
+                .iter()
+                .map(|p| common::NamePartMatch {
+                    query_part: p.query_part.clone(),
+                    entry_part: p.entry_part.clone(),
+                    similarity: p.similarity,
+                    weight: p.weight,
+                })
+                .collect(),
+            adjustments: explanation
+                .adjustments
+                .iter()
+                .map(|a| common::ScoreAdjustment {
+                    field: a.field.clone(),
+                    delta: a.delta,
+                    reason: a.reason.clone(),
+                })
+                .collect(),
+        }),
+    }
+}

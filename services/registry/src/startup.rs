@@ -1,0 +1,55 @@
+//! Building the registry application from its configuration, and running it.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use tokio_util::sync::CancellationToken;
+use wire::registry::v1::registry_service_server::RegistryServiceServer;
+
+use crate::config::Config;
+use crate::grpc::RegistryApi;
+use crate::intake::Intake;
+use crate::screening_client::ScreeningClient;
+use crate::store::Store;
+
+pub const SERVICE_NAME: &str = "registry.v1.RegistryService";
+
+pub struct Application {
+    server: service_kit::GrpcServer,
+    api: RegistryApi,
+}
+
+impl Application {
+    /// Opens the database and binds the listener. Screening need not be up: intakes made
+    /// while it is down are recorded as PENDING.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let store = Store::connect(&config.database_url).await?;
+        let screening = ScreeningClient::new(&config.screening_addr, config.screening_timeout())?;
+        let api = RegistryApi::new(Intake::new(store.clone(), screening), store);
+        let server = service_kit::GrpcServer::bind(
+            &config.listen_addr,
+            service_kit::ServerSettings::new(vec![SERVICE_NAME]),
+        )
+        .await?;
+        Ok(Self { server, api })
+    }
+
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        self.server.local_addr()
+    }
+
+    /// Serves until `stop` resolves, then drains in-flight calls.
+    pub async fn run_until_stopped(self, stop: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let shutdown = CancellationToken::new();
+        let serve = self.server.serve(
+            tonic::service::Routes::new(RegistryServiceServer::new(self.api)),
+            shutdown.clone(),
+        );
+        tokio::pin!(serve);
+        tokio::select! {
+            result = &mut serve => return result,
+            () = stop => shutdown.cancel(),
+        }
+        serve.await
+    }
+}

@@ -1,0 +1,183 @@
+//! Persistence of subjects and their screenings, on SQLite (embedded default) or PostgreSQL.
+
+mod rows;
+
+use anyhow::Context;
+use sqlx::AnyPool;
+use uuid::Uuid;
+
+use crate::domain::subject::{RequestId, ScreeningState, Subject, SubjectStatus};
+use rows::SubjectRow;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+const SUBJECT_COLUMNS: &str = "id, request_id, request_fingerprint, person_json, status, \
+     screening_state, matched, threshold, hits_json, versions_json, screened_at_ms, \
+     created_at_ms, updated_at_ms, revision";
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+}
+
+/// The outcome of recording an intake.
+#[derive(Debug)]
+pub enum Inserted {
+    Created(Subject),
+    /// A subject with this request id already exists (a retry, or a race with one).
+    Existing {
+        subject: Subject,
+        fingerprint: String,
+    },
+}
+
+/// Which subjects a listing returns.
+#[derive(Debug, Clone, Default)]
+pub struct SubjectFilter {
+    pub screening_state: Option<ScreeningState>,
+    pub status: Option<SubjectStatus>,
+    /// Only subjects with an id below this one (the previous page's last).
+    pub before: Option<Uuid>,
+    pub limit: i64,
+}
+
+impl Store {
+    pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
+        let pool = db::connect(database_url, &SQLITE_MIGRATIONS, &POSTGRES_MIGRATIONS)
+            .await
+            .context("opening the registry database")?;
+        Ok(Self { pool })
+    }
+
+    /// Records a new subject and its first screening in one transaction. When the request id
+    /// is taken, nothing is written and the existing subject is returned instead.
+    pub async fn insert_subject(
+        &self,
+        subject: &Subject,
+        fingerprint: &str,
+    ) -> anyhow::Result<Inserted> {
+        let row = SubjectRow::from_subject(subject, fingerprint)?;
+        let mut tx = self.pool.begin().await.context("starting a transaction")?;
+        let inserted = sqlx::query(&format!(
+            "INSERT INTO subjects ({SUBJECT_COLUMNS})
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+             ON CONFLICT (request_id) DO NOTHING"
+        ))
+        .bind(&row.id)
+        .bind(&row.request_id)
+        .bind(&row.request_fingerprint)
+        .bind(&row.person_json)
+        .bind(&row.status)
+        .bind(&row.screening_state)
+        .bind(row.matched)
+        .bind(row.threshold)
+        .bind(&row.hits_json)
+        .bind(&row.versions_json)
+        .bind(row.screened_at_ms)
+        .bind(row.created_at_ms)
+        .bind(row.updated_at_ms)
+        .bind(row.revision)
+        .execute(&mut *tx)
+        .await
+        .context("inserting a subject")?
+        .rows_affected();
+
+        if inserted == 0 {
+            tx.rollback().await.ok();
+            let (subject, fingerprint) = self
+                .find_by_request_id(&subject.request_id)
+                .await?
+                .context("a conflicting subject vanished")?;
+            return Ok(Inserted::Existing {
+                subject,
+                fingerprint,
+            });
+        }
+
+        if let Some(screened_at_ms) = row.screened_at_ms {
+            sqlx::query(
+                "INSERT INTO screenings
+                   (id, subject_id, state, matched, threshold, hits_json, versions_json, screened_at_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(Uuid::now_v7().to_string())
+            .bind(&row.id)
+            .bind(&row.screening_state)
+            .bind(row.matched)
+            .bind(row.threshold)
+            .bind(&row.hits_json)
+            .bind(&row.versions_json)
+            .bind(screened_at_ms)
+            .execute(&mut *tx)
+            .await
+            .context("recording a screening")?;
+        }
+        tx.commit().await.context("committing an intake")?;
+        Ok(Inserted::Created(subject.clone()))
+    }
+
+    /// The subject created with `request_id`, with the fingerprint of its intake.
+    pub async fn find_by_request_id(
+        &self,
+        request_id: &RequestId,
+    ) -> anyhow::Result<Option<(Subject, String)>> {
+        let row: Option<SubjectRow> = sqlx::query_as(&format!(
+            "SELECT {SUBJECT_COLUMNS} FROM subjects WHERE request_id = $1"
+        ))
+        .bind(request_id.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .context("reading a subject by request id")?;
+        row.map(|row| {
+            let fingerprint = row.request_fingerprint.clone();
+            Ok((row.into_subject()?, fingerprint))
+        })
+        .transpose()
+    }
+
+    pub async fn get_subject(&self, id: Uuid) -> anyhow::Result<Option<Subject>> {
+        let row: Option<SubjectRow> = sqlx::query_as(&format!(
+            "SELECT {SUBJECT_COLUMNS} FROM subjects WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .context("reading a subject")?;
+        row.map(SubjectRow::into_subject).transpose()
+    }
+
+    /// Subjects matching `filter`, newest first.
+    pub async fn list_subjects(&self, filter: &SubjectFilter) -> anyhow::Result<Vec<Subject>> {
+        // Unset filters compare a column with itself, so one statement serves every
+        // combination and the planner still uses the indexes for the set ones.
+        let rows: Vec<SubjectRow> = sqlx::query_as(&format!(
+            "SELECT {SUBJECT_COLUMNS} FROM subjects
+             WHERE ($1 = '' OR screening_state = $1)
+               AND ($2 = '' OR status = $2)
+               AND ($3 = '' OR id < $3)
+             ORDER BY id DESC
+             LIMIT $4"
+        ))
+        .bind(filter.screening_state.map_or("", ScreeningState::as_str))
+        .bind(filter.status.map_or("", SubjectStatus::as_str))
+        .bind(filter.before.map(|id| id.to_string()).unwrap_or_default())
+        .bind(filter.limit)
+        .fetch_all(&self.pool)
+        .await
+        .context("listing subjects")?;
+        rows.into_iter().map(SubjectRow::into_subject).collect()
+    }
+
+    /// Every recorded screening time of a subject, oldest first (its screening history).
+    pub async fn screening_times(&self, id: Uuid) -> anyhow::Result<Vec<i64>> {
+        let times: Vec<(i64,)> = sqlx::query_as(
+            "SELECT screened_at_ms FROM screenings WHERE subject_id = $1 ORDER BY screened_at_ms",
+        )
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .context("reading screening history")?;
+        Ok(times.into_iter().map(|(t,)| t).collect())
+    }
+}

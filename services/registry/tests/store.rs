@@ -1,0 +1,200 @@
+//! The registry's store on SQLite and PostgreSQL alike.
+
+use person::Person;
+use registry::domain::screening::{ListVersion, Screening, ScreeningResult};
+use registry::domain::subject::{RequestId, ScreeningState, Subject, SubjectStatus, now};
+use registry::store::{Inserted, Store, SubjectFilter};
+use test_support::{DatabaseKind, TestDatabase, on_both_databases};
+use uuid::Uuid;
+
+fn subject(request_id: &str, screening: Screening) -> Subject {
+    let at = now();
+    Subject {
+        id: Uuid::now_v7(),
+        request_id: RequestId::parse(request_id).expect("valid"),
+        person: Person::named("Ivan Petrov"),
+        status: SubjectStatus::Identified,
+        screening,
+        created_at: at,
+        updated_at: at,
+        revision: 1,
+    }
+}
+
+fn clear_screening() -> Screening {
+    Screening::completed(
+        ScreeningResult {
+            matched: false,
+            threshold: 0.85,
+            hits: Vec::new(),
+            versions: vec![ListVersion {
+                watchlist: "un".into(),
+                version: "abc".into(),
+            }],
+        },
+        now(),
+    )
+}
+
+async fn store(kind: DatabaseKind) -> (Store, TestDatabase) {
+    let database = TestDatabase::fresh(kind).await;
+    let store = Store::connect(database.url())
+        .await
+        .expect("the store opens");
+    (store, database)
+}
+
+async fn a_screened_subject_is_stored_with_its_first_screening(kind: DatabaseKind) {
+    let (store, _db) = store(kind).await;
+    let created = subject("r-1", clear_screening());
+
+    let inserted = store.insert_subject(&created, "fp").await.expect("insert");
+
+    assert!(matches!(inserted, Inserted::Created(_)));
+    let read = store
+        .get_subject(created.id)
+        .await
+        .expect("read")
+        .expect("present");
+    assert_eq!(read, created);
+    assert_eq!(
+        store
+            .screening_times(created.id)
+            .await
+            .expect("history")
+            .len(),
+        1
+    );
+}
+
+async fn a_pending_subject_has_no_screening_in_its_history(kind: DatabaseKind) {
+    let (store, _db) = store(kind).await;
+    let created = subject("r-2", Screening::pending());
+
+    store.insert_subject(&created, "fp").await.expect("insert");
+
+    let read = store
+        .get_subject(created.id)
+        .await
+        .expect("read")
+        .expect("present");
+    assert_eq!(read.screening.state, ScreeningState::Pending);
+    assert!(
+        store
+            .screening_times(created.id)
+            .await
+            .expect("history")
+            .is_empty()
+    );
+}
+
+async fn a_taken_request_id_returns_the_first_subject_and_writes_nothing(kind: DatabaseKind) {
+    let (store, _db) = store(kind).await;
+    let first = subject("r-3", clear_screening());
+    store.insert_subject(&first, "fp-1").await.expect("insert");
+
+    let second = subject("r-3", clear_screening());
+    let outcome = store.insert_subject(&second, "fp-2").await.expect("insert");
+
+    match outcome {
+        Inserted::Existing {
+            subject,
+            fingerprint,
+        } => {
+            assert_eq!(subject.id, first.id);
+            assert_eq!(fingerprint, "fp-1");
+        }
+        Inserted::Created(_) => panic!("a second subject was created"),
+    }
+    assert!(store.get_subject(second.id).await.expect("read").is_none());
+    assert!(
+        store
+            .screening_times(second.id)
+            .await
+            .expect("history")
+            .is_empty()
+    );
+}
+
+async fn listing_filters_and_pages_by_id(kind: DatabaseKind) {
+    let (store, _db) = store(kind).await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let screening = if i % 2 == 0 {
+            clear_screening()
+        } else {
+            Screening::pending()
+        };
+        let created = subject(&format!("page-{i}"), screening);
+        store.insert_subject(&created, "fp").await.expect("insert");
+        ids.push(created.id);
+    }
+
+    let pending = store
+        .list_subjects(&SubjectFilter {
+            screening_state: Some(ScreeningState::Pending),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("list");
+    let after_newest = store
+        .list_subjects(&SubjectFilter {
+            before: Some(ids[4]),
+            limit: 2,
+            ..Default::default()
+        })
+        .await
+        .expect("list");
+
+    assert_eq!(
+        pending.iter().map(|s| s.id).collect::<Vec<_>>(),
+        [ids[3], ids[1]]
+    );
+    assert_eq!(
+        after_newest.iter().map(|s| s.id).collect::<Vec<_>>(),
+        [ids[3], ids[2]]
+    );
+}
+
+async fn reopening_a_database_keeps_its_data_and_migrations(kind: DatabaseKind) {
+    let (store, database) = store(kind).await;
+    let created = subject("r-4", clear_screening());
+    store.insert_subject(&created, "fp").await.expect("insert");
+
+    let reopened = Store::connect(database.url()).await.expect("reopens");
+
+    assert!(
+        reopened
+            .get_subject(created.id)
+            .await
+            .expect("read")
+            .is_some()
+    );
+}
+
+on_both_databases!(
+    a_screened_subject_is_stored_with_its_first_screening,
+    a_pending_subject_has_no_screening_in_its_history,
+    a_taken_request_id_returns_the_first_subject_and_writes_nothing,
+    listing_filters_and_pages_by_id,
+    reopening_a_database_keeps_its_data_and_migrations,
+);
+
+#[tokio::test]
+async fn the_embedded_database_runs_in_wal_mode() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let path = dir.path().join("nested/registry.db");
+    Store::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("the file and its folder are created");
+
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("opens");
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .expect("pragma");
+    assert_eq!(mode, "wal");
+}

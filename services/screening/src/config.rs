@@ -1,0 +1,99 @@
+//! Configuration from flags, each with an environment variable (flags win).
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::Parser;
+
+use crate::lists::ListFormat;
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "screening",
+    about = "Screens people against sanctions and watchlists over gRPC"
+)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port (the bound address is logged).
+    #[arg(long, env = "SCREENING_LISTEN_ADDR", default_value = "127.0.0.1:50052")]
+    pub listen_addr: String,
+
+    /// A list to load at start-up, as NAME=FORMAT:PATH (formats: ofac-csv, un-xml, csv).
+    /// Repeat the flag for several lists; in the environment, separate them with commas.
+    #[arg(
+        long = "watchlist",
+        env = "SCREENING_WATCHLISTS",
+        value_delimiter = ','
+    )]
+    pub watchlists: Vec<WatchlistSpec>,
+
+    /// Where list versions are recorded: sqlite://PATH or postgres://...
+    #[arg(
+        long,
+        env = "SCREENING_DATABASE_URL",
+        default_value = "sqlite://data/screening.db"
+    )]
+    pub database_url: String,
+
+    /// Score (0..1) at or above which a hit is reported when a request sets no threshold.
+    #[arg(long, env = "SCREENING_DEFAULT_THRESHOLD", default_value_t = crate::domain::screen::DEFAULT_THRESHOLD)]
+    pub default_threshold: f64,
+}
+
+/// `NAME=FORMAT:PATH`, as given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchlistSpec {
+    pub name: String,
+    pub format: ListFormat,
+    pub path: PathBuf,
+}
+
+impl FromStr for WatchlistSpec {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let usage = || {
+            format!(
+                "expected NAME=FORMAT:PATH (e.g. un=un-xml:/lists/consolidated.xml), got {raw:?}"
+            )
+        };
+        let (name, rest) = raw.trim().split_once('=').ok_or_else(usage)?;
+        let (format, path) = rest.split_once(':').ok_or_else(usage)?;
+        crate::domain::names::validate_list_name(name)?;
+        if path.is_empty() {
+            return Err(usage());
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            format: format.parse()?,
+            path: PathBuf::from(path),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_watchlist_spec() {
+        let spec: WatchlistSpec = "un=un-xml:/data/consolidated.xml".parse().expect("valid");
+        assert_eq!(spec.name, "un");
+        assert_eq!(spec.format, ListFormat::UnXml);
+        assert_eq!(spec.path, PathBuf::from("/data/consolidated.xml"));
+    }
+
+    #[test]
+    fn rejects_unknown_formats_and_missing_parts() {
+        for raw in ["un", "un=un-xml", "un=pdf:/x", "=csv:/x", "bad name=csv:/x"] {
+            assert!(raw.parse::<WatchlistSpec>().is_err(), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn reads_several_lists_from_the_environment_style_value() {
+        let config =
+            Config::try_parse_from(["screening", "--watchlist", "a=csv:/a.csv,b=ofac-csv:/ofac"])
+                .expect("valid");
+        assert_eq!(config.watchlists.len(), 2);
+    }
+}

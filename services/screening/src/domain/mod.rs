@@ -1,0 +1,8 @@
+//! Screening's domain: list entries, the catalogue of loaded lists and the matching logic.
+//! No transport, no storage.
+
+pub mod catalog;
+pub mod entry;
+pub mod matching;
+pub mod names;
+pub mod screen;

@@ -1,0 +1,189 @@
+//! The gRPC transport of the screening service: handlers that validate, call the domain and
+//! convert back. No matching logic lives here.
+
+mod convert;
+mod errors;
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::{Stream, StreamExt};
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status, Streaming};
+use wire::screening::v1 as pb;
+use wire::screening::v1::screening_service_server::ScreeningService;
+
+use crate::domain::catalog::{Snapshot, WatchlistCatalog};
+use crate::domain::screen::{ScreenOutcome, ScreenQuery, screen};
+pub use errors::ApiError;
+
+/// How many responses a `ScreenStream` may run ahead of a slow client.
+const STREAM_BUFFER: usize = 64;
+
+pub struct ScreeningApi {
+    catalog: Arc<WatchlistCatalog>,
+    default_threshold: f64,
+    /// Cancelled at shutdown, so that open streams end and the server can drain.
+    shutdown: CancellationToken,
+}
+
+impl ScreeningApi {
+    pub fn new(
+        catalog: Arc<WatchlistCatalog>,
+        default_threshold: f64,
+        shutdown: CancellationToken,
+    ) -> Self {
+        Self {
+            catalog,
+            default_threshold,
+            shutdown,
+        }
+    }
+}
+
+/// Runs the matcher off the async workers: a screening is CPU work.
+async fn screen_blocking(
+    snapshot: Snapshot,
+    query: ScreenQuery,
+    default_threshold: f64,
+) -> Result<ScreenOutcome, ApiError> {
+    let outcome = tokio::task::spawn_blocking(move || screen(&snapshot, &query, default_threshold))
+        .await
+        .map_err(|e| {
+            ApiError::Unexpected(anyhow::Error::new(e).context("screening task failed"))
+        })?;
+    Ok(outcome?)
+}
+
+type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
+
+#[tonic::async_trait]
+impl ScreeningService for ScreeningApi {
+    async fn screen(
+        &self,
+        request: Request<pb::ScreenRequest>,
+    ) -> Result<Response<pb::ScreenResponse>, Status> {
+        let request = request.into_inner();
+        let request_id = request.request_id.clone();
+        let query = ScreenQuery::try_from(request).map_err(ApiError::from)?;
+        let outcome =
+            screen_blocking(self.catalog.snapshot(), query, self.default_threshold).await?;
+        Ok(Response::new(convert::screen_response(request_id, outcome)))
+    }
+
+    type ScreenStreamStream = BoxStream<pb::ScreenResponse>;
+
+    async fn screen_stream(
+        &self,
+        request: Request<Streaming<pb::ScreenRequest>>,
+    ) -> Result<Response<Self::ScreenStreamStream>, Status> {
+        let mut inbound = request.into_inner();
+        let (sender, receiver) = mpsc::channel(STREAM_BUFFER);
+        let catalog = self.catalog.clone();
+        let default_threshold = self.default_threshold;
+        let shutdown = self.shutdown.clone();
+        tokio::spawn(async move {
+            loop {
+                let next = tokio::select! {
+                    next = inbound.next() => next,
+                    () = shutdown.cancelled() => {
+                        let _ = sender.send(Err(Status::unavailable("server is shutting down"))).await;
+                        return;
+                    }
+                };
+                let response = match next {
+                    None => return,
+                    Some(Err(status)) => {
+                        tracing::debug!(code = ?status.code(), "screen stream closed by client");
+                        return;
+                    }
+                    Some(Ok(request)) => {
+                        let request_id = request.request_id.clone();
+                        match ScreenQuery::try_from(request) {
+                            Err(violations) => {
+                                Ok(convert::rejected_response(request_id, violations))
+                            }
+                            Ok(query) => {
+                                screen_blocking(catalog.snapshot(), query, default_threshold)
+                                    .await
+                                    .map(|outcome| convert::screen_response(request_id, outcome))
+                                    .or_else(|error| match error {
+                                        ApiError::InvalidArgument(violations) => Ok(
+                                            convert::rejected_response(String::new(), violations),
+                                        ),
+                                        other => Err(Status::from(other)),
+                                    })
+                            }
+                        }
+                    }
+                };
+                if sender.send(response).await.is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
+    }
+
+    async fn list_watchlists(
+        &self,
+        _request: Request<pb::ListWatchlistsRequest>,
+    ) -> Result<Response<pb::ListWatchlistsResponse>, Status> {
+        let watchlists = self
+            .catalog
+            .snapshot()
+            .values()
+            .map(|list| convert::watchlist(list))
+            .collect();
+        Ok(Response::new(pb::ListWatchlistsResponse { watchlists }))
+    }
+
+    async fn import_watchlist(
+        &self,
+        _request: Request<pb::ImportWatchlistRequest>,
+    ) -> Result<Response<pb::ImportWatchlistResponse>, Status> {
+        Err(Status::unimplemented(
+            "ImportWatchlist is not available yet; load lists with --watchlist at start-up",
+        ))
+    }
+
+    type WatchWatchlistsStream = BoxStream<pb::WatchWatchlistsResponse>;
+
+    async fn watch_watchlists(
+        &self,
+        _request: Request<pb::WatchWatchlistsRequest>,
+    ) -> Result<Response<Self::WatchWatchlistsStream>, Status> {
+        let mut changes = self.catalog.subscribe();
+        let shutdown = self.shutdown.clone();
+        let stream = async_stream(move |sender| async move {
+            loop {
+                let snapshot = changes.borrow_and_update().clone();
+                let response = pb::WatchWatchlistsResponse {
+                    watchlists: snapshot.values().map(|l| convert::watchlist(l)).collect(),
+                };
+                if sender.send(Ok(response)).await.is_err() {
+                    return;
+                }
+                tokio::select! {
+                    changed = changes.changed() => if changed.is_err() { return },
+                    () = shutdown.cancelled() => return,
+                }
+            }
+        });
+        Ok(Response::new(stream))
+    }
+}
+
+/// A response stream fed by a task; the task ends when the client goes away.
+fn async_stream<T, F, Fut>(produce: F) -> BoxStream<T>
+where
+    T: Send + 'static,
+    F: FnOnce(mpsc::Sender<Result<T, Status>>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (sender, receiver) = mpsc::channel(STREAM_BUFFER);
+    tokio::spawn(produce(sender));
+    Box::pin(ReceiverStream::new(receiver))
+}

@@ -1,0 +1,97 @@
+//! Building the screening application from its configuration, and running it.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio_util::sync::CancellationToken;
+use wire::screening::v1::screening_service_server::ScreeningServiceServer;
+
+use crate::config::{Config, WatchlistSpec};
+use crate::domain::catalog::{LoadedList, WatchlistCatalog};
+use crate::grpc::ScreeningApi;
+use crate::lists;
+use crate::store::Store;
+
+pub const SERVICE_NAME: &str = "screening.v1.ScreeningService";
+/// Lists arrive as whole files inside `ImportWatchlist`; OFAC's SDN files alone exceed the
+/// 4 MiB gRPC default.
+const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+pub struct Application {
+    server: service_kit::GrpcServer,
+    api: ScreeningApi,
+    shutdown: CancellationToken,
+}
+
+impl Application {
+    /// Opens the database, loads every configured list, and binds the listener.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let store = Store::connect(&config.database_url).await?;
+        let catalog = Arc::new(WatchlistCatalog::new());
+        for spec in &config.watchlists {
+            let list = load(spec).await?;
+            store.record_version(&list).await?;
+            tracing::info!(
+                list = %list.name,
+                version = %list.version,
+                entries = list.entries.len(),
+                "list loaded"
+            );
+            catalog.replace(list);
+        }
+        let shutdown = CancellationToken::new();
+        let api = ScreeningApi::new(catalog, config.default_threshold, shutdown.clone());
+        let server = service_kit::GrpcServer::bind(
+            &config.listen_addr,
+            service_kit::ServerSettings::new(vec![SERVICE_NAME]),
+        )
+        .await?;
+        Ok(Self {
+            server,
+            api,
+            shutdown,
+        })
+    }
+
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        self.server.local_addr()
+    }
+
+    /// Serves until `stop` resolves, then drains in-flight calls.
+    pub async fn run_until_stopped(self, stop: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let service = ScreeningServiceServer::new(self.api)
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES);
+        let shutdown = self.shutdown.clone();
+        let serve = self
+            .server
+            .serve(tonic::service::Routes::new(service), self.shutdown);
+        tokio::pin!(serve);
+        tokio::select! {
+            result = &mut serve => return result,
+            () = stop => shutdown.cancel(),
+        }
+        serve.await
+    }
+}
+
+/// Reads and parses one configured list on a blocking thread: files can be large.
+async fn load(spec: &WatchlistSpec) -> anyhow::Result<LoadedList> {
+    let spec = spec.clone();
+    tokio::task::spawn_blocking(move || {
+        let files = lists::read_files(spec.format, &spec.path)
+            .with_context(|| format!("reading list {:?}", spec.name))?;
+        let entries = lists::parse(spec.format, &files)
+            .with_context(|| format!("parsing list {:?}", spec.name))?;
+        Ok(LoadedList::new(
+            spec.name,
+            spec.format,
+            files.content_hash(),
+            entries,
+        ))
+    })
+    .await
+    .context("list loading task failed")?
+}

@@ -1,0 +1,120 @@
+//! One way to open a database for both services, whichever kind the URL names.
+//!
+//! Queries go through sqlx's `Any` driver so that one set of SQL (with `$1` placeholders,
+//! which both SQLite and PostgreSQL accept) serves both; only the migrations differ per kind.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
+
+/// The kind of database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(database_url: &str) -> anyhow::Result<Self> {
+        if database_url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://")
+        {
+            Ok(Backend::Postgres)
+        } else {
+            bail!("the database URL must start with sqlite:// or postgres://")
+        }
+    }
+}
+
+/// How long a SQLite writer waits for the lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens a pool on `database_url` and brings its schema up to date with the migrations for
+/// its kind. A SQLite file and its folder are created when missing; SQLite runs in WAL mode
+/// with full synchronous commits, so that an acknowledged write survives a crash.
+pub async fn connect(
+    database_url: &str,
+    sqlite_migrations: &Migrator,
+    postgres_migrations: &Migrator,
+) -> anyhow::Result<AnyPool> {
+    install_default_drivers();
+    let backend = Backend::of(database_url)?;
+    let (url, max_connections) = match backend {
+        Backend::Sqlite => (prepare_sqlite(database_url).await?, 8),
+        Backend::Postgres => (database_url.to_owned(), 16),
+    };
+    let pool = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    conn.execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await
+        .context("connecting to the database")?;
+    let migrator = match backend {
+        Backend::Sqlite => sqlite_migrations,
+        Backend::Postgres => postgres_migrations,
+    };
+    migrator
+        .run(&pool)
+        .await
+        .context("running database migrations")?;
+    Ok(pool)
+}
+
+/// Creates the file and sets the modes that persist in it (WAL), returning the URL to open.
+async fn prepare_sqlite(database_url: &str) -> anyhow::Result<String> {
+    let options = SqliteConnectOptions::from_str(database_url)
+        .context("parsing the SQLite URL")?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT);
+    let path = options.get_filename().to_owned();
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating the folder {}", parent.display()))?;
+    }
+    // One connection with typed options switches the file to WAL; the `Any` pool that
+    // follows inherits it because the journal mode is stored in the file.
+    let conn = options
+        .connect()
+        .await
+        .with_context(|| format!("opening {}", path.display()))?;
+    conn.close().await.ok();
+    Ok(sqlite_url(&path))
+}
+
+fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_backends_by_scheme() {
+        assert_eq!(Backend::of("sqlite://x.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(
+            Backend::of("postgres://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        assert!(Backend::of("mysql://h/db").is_err());
+    }
+}

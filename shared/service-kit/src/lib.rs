@@ -1,0 +1,11 @@
+//! Server plumbing both services share, so that each service's code is only its own logic:
+//! telemetry, the per-RPC tracing layer, health and reflection, graceful shutdown, and the
+//! conversion of errors into gRPC statuses.
+
+pub mod errors;
+pub mod server;
+pub mod shutdown;
+pub mod telemetry;
+
+pub use server::{GrpcServer, ServerSettings};
+pub use shutdown::shutdown_signal;

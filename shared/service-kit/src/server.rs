@@ -1,0 +1,127 @@
+//! Serving a service's routes with health, reflection, tracing and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tokio_util::sync::CancellationToken;
+use tonic::service::Routes;
+use tonic::transport::Server;
+use tonic_health::ServingStatus;
+
+use crate::telemetry::rpc_trace_layer;
+
+/// How long in-flight calls may take to finish after shutdown begins.
+const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    /// Fully qualified names of the gRPC services served (`screening.v1.ScreeningService`):
+    /// reported by health checks and advertised by reflection.
+    pub service_names: Vec<&'static str>,
+    pub drain_timeout: Duration,
+}
+
+impl ServerSettings {
+    pub fn new(service_names: Vec<&'static str>) -> Self {
+        Self {
+            service_names,
+            drain_timeout: DEFAULT_DRAIN_TIMEOUT,
+        }
+    }
+}
+
+/// A bound listener and the routes to serve on it. Binding happens in `bind`, before serving,
+/// so that callers (and tests asking for port 0) know the address at once.
+pub struct GrpcServer {
+    listener: TcpListener,
+    settings: ServerSettings,
+}
+
+impl GrpcServer {
+    pub async fn bind(addr: &str, settings: ServerSettings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        Ok(Self { listener, settings })
+    }
+
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        self.listener
+            .local_addr()
+            .context("cannot read the bound address")
+    }
+
+    /// Serves `routes` until `shutdown` is cancelled, then stops accepting connections,
+    /// reports NOT_SERVING, and lets in-flight calls finish within the drain timeout.
+    pub async fn serve(self, routes: Routes, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let (health_reporter, health_service) = tonic_health::server::health_reporter();
+        for name in &self.settings.service_names {
+            health_reporter
+                .set_service_status(*name, ServingStatus::Serving)
+                .await;
+        }
+        let reflection_v1 = self
+            .reflection_builder()
+            .build_v1()
+            .context("building reflection v1")?;
+        let reflection_v1alpha = self
+            .reflection_builder()
+            .build_v1alpha()
+            .context("building reflection v1alpha")?;
+
+        let routes = routes
+            .add_service(health_service)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha);
+
+        let addr = self.local_addr()?;
+        tracing::info!(%addr, services = ?self.settings.service_names, "listening");
+
+        let stop_accepting = CancellationToken::new();
+        let server = Server::builder()
+            .layer(rpc_trace_layer())
+            .add_routes(routes)
+            .serve_with_incoming_shutdown(
+                TcpListenerStream::new(self.listener),
+                stop_accepting.clone().cancelled_owned(),
+            );
+        tokio::pin!(server);
+
+        tokio::select! {
+            result = &mut server => return result.context("gRPC server failed"),
+            () = shutdown.cancelled() => {}
+        }
+
+        for name in &self.settings.service_names {
+            health_reporter
+                .set_service_status(*name, ServingStatus::NotServing)
+                .await;
+        }
+        health_reporter
+            .set_service_status("", ServingStatus::NotServing)
+            .await;
+        stop_accepting.cancel();
+        match tokio::time::timeout(self.settings.drain_timeout, server).await {
+            Ok(result) => result.context("gRPC server failed while draining")?,
+            Err(_) => tracing::warn!(
+                timeout_s = self.settings.drain_timeout.as_secs(),
+                "in-flight calls did not finish in time; closing them"
+            ),
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
+
+    fn reflection_builder(&self) -> tonic_reflection::server::Builder<'static> {
+        let mut builder = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(wire::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
+        for name in &self.settings.service_names {
+            builder = builder.with_service_name(*name);
+        }
+        builder.with_service_name("grpc.health.v1.Health")
+    }
+}

@@ -1,0 +1,134 @@
+//! The all-in-one stack: both services in one process, talking gRPC over TCP.
+
+use std::future::Future;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Parser;
+use tokio::sync::broadcast;
+
+/// The demo list, written by the stack itself: fictional people, some with names in Cyrillic
+/// and Arabic script beside their Latin spellings.
+const DEMO_WATCHLIST: &str = include_str!("demo-watchlist.csv");
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "stack",
+    about = "Runs screening and registry together on embedded SQLite"
+)]
+pub struct Options {
+    /// Folder for the databases and the demo list.
+    #[arg(long, env = "STACK_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Where the registry listens.
+    #[arg(long, env = "STACK_REGISTRY_ADDR", default_value = "127.0.0.1:50051")]
+    pub registry_addr: String,
+
+    /// Where screening listens.
+    #[arg(long, env = "STACK_SCREENING_ADDR", default_value = "127.0.0.1:50052")]
+    pub screening_addr: String,
+
+    /// More lists to load beside the demo list, as NAME=FORMAT:PATH (repeatable).
+    #[arg(long = "watchlist", env = "STACK_WATCHLISTS", value_delimiter = ',')]
+    pub watchlists: Vec<screening::config::WatchlistSpec>,
+}
+
+pub struct Stack {
+    screening: screening::startup::Application,
+    registry: registry::startup::Application,
+}
+
+impl Stack {
+    pub async fn build(options: Options) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&options.data_dir)
+            .with_context(|| format!("creating {}", options.data_dir.display()))?;
+        let demo_list = options.data_dir.join("demo-watchlist.csv");
+        std::fs::write(&demo_list, DEMO_WATCHLIST)
+            .with_context(|| format!("writing {}", demo_list.display()))?;
+
+        let mut watchlists = vec![screening::config::WatchlistSpec {
+            name: "demo".to_owned(),
+            format: screening::lists::ListFormat::Csv,
+            path: demo_list,
+        }];
+        watchlists.extend(options.watchlists);
+
+        let screening = screening::startup::Application::build(screening::config::Config {
+            listen_addr: options.screening_addr,
+            watchlists,
+            database_url: sqlite_url(&options.data_dir, "screening.db"),
+            default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
+        })
+        .await
+        .context("starting screening")?;
+
+        let registry = registry::startup::Application::build(registry::config::Config {
+            listen_addr: options.registry_addr,
+            screening_addr: format!("http://{}", screening.local_addr()?),
+            database_url: sqlite_url(&options.data_dir, "registry.db"),
+            screening_timeout_ms: 2000,
+        })
+        .await
+        .context("starting registry")?;
+
+        Ok(Self {
+            screening,
+            registry,
+        })
+    }
+
+    pub fn print_welcome(&self) -> anyhow::Result<()> {
+        let registry = self.registry.local_addr()?;
+        let screening = self.screening.local_addr()?;
+        println!(
+            "\n  registry  listening on {registry}\n  screening listening on {screening} (demo watchlist loaded)\n\n  try:\n    grpcurl -plaintext -d '{{\"person\": {{\"names\": [{{\"fullName\": \"Зарина Холматова\"}}], \"birthDates\": [\"1984\"]}}}}' {screening} screening.v1.ScreeningService/Screen\n"
+        );
+        Ok(())
+    }
+
+    /// Runs both until `stop` resolves, then shuts both down. If either service fails, the
+    /// other is stopped too and the failure is returned.
+    pub async fn run_until_stopped(self, stop: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let (stop_all, _) = broadcast::channel::<()>(1);
+        let stopped = |mut receiver: broadcast::Receiver<()>| async move {
+            let _ = receiver.recv().await;
+        };
+        let mut screening = tokio::spawn(
+            self.screening
+                .run_until_stopped(stopped(stop_all.subscribe())),
+        );
+        let mut registry = tokio::spawn(
+            self.registry
+                .run_until_stopped(stopped(stop_all.subscribe())),
+        );
+        // Whichever finishes first decides; the other is then stopped and awaited.
+        let failed_first = tokio::select! {
+            () = stop => None,
+            result = &mut screening => Some(("screening", result)),
+            result = &mut registry => Some(("registry", result)),
+        };
+        let _ = stop_all.send(());
+        match failed_first {
+            None => {
+                screening.await.context("screening task")??;
+                registry.await.context("registry task")??;
+            }
+            Some((name, result)) => {
+                let other = if name == "screening" {
+                    registry
+                } else {
+                    screening
+                };
+                let _ = other.await;
+                result.with_context(|| format!("{name} task"))??;
+                anyhow::bail!("{name} stopped unexpectedly");
+            }
+        }
+        Ok(())
+    }
+}
+
+fn sqlite_url(dir: &std::path::Path, file: &str) -> String {
+    format!("sqlite://{}", dir.join(file).display())
+}
