@@ -7,6 +7,8 @@ use anyhow::Context;
 use clap::Parser;
 use tokio::sync::broadcast;
 
+use crate::tokens;
+
 /// The demo list, written by the stack itself: fictional people, some with names in Cyrillic
 /// and Arabic script beside their Latin spellings.
 const DEMO_WATCHLIST: &str = include_str!("demo-watchlist.csv");
@@ -35,6 +37,7 @@ pub struct Options {
 }
 
 pub struct Stack {
+    data_dir: PathBuf,
     screening: screening::startup::Application,
     registry: registry::startup::Application,
 }
@@ -47,6 +50,8 @@ impl Stack {
         std::fs::write(&demo_list, DEMO_WATCHLIST)
             .with_context(|| format!("writing {}", demo_list.display()))?;
 
+        let credentials = tokens::prepare(&options.data_dir)?;
+
         let mut watchlists = vec![screening::config::WatchlistSpec {
             name: "demo".to_owned(),
             format: screening::lists::ListFormat::Csv,
@@ -58,6 +63,7 @@ impl Stack {
             listen_addr: options.screening_addr,
             watchlists,
             database_url: sqlite_url(&options.data_dir, "screening.db"),
+            auth_tokens_file: Some(credentials.screening_tokens_file),
             default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
         })
         .await
@@ -67,12 +73,15 @@ impl Stack {
             listen_addr: options.registry_addr,
             screening_addr: format!("http://{}", screening.local_addr()?),
             database_url: sqlite_url(&options.data_dir, "registry.db"),
+            auth_tokens_file: Some(credentials.registry_tokens_file),
+            screening_token: Some(credentials.registry_service_token),
             screening_timeout_ms: 2000,
         })
         .await
         .context("starting registry")?;
 
         Ok(Self {
+            data_dir: options.data_dir,
             screening,
             registry,
         })
@@ -81,8 +90,10 @@ impl Stack {
     pub fn print_welcome(&self) -> anyhow::Result<()> {
         let registry = self.registry.local_addr()?;
         let screening = self.screening.local_addr()?;
+        let tokens = self.data_dir.join("tokens");
         println!(
-            "\n  registry  listening on {registry}\n  screening listening on {screening} (demo watchlist loaded)\n\n  try:\n    grpcurl -plaintext -d '{{\"person\": {{\"names\": [{{\"fullName\": \"Зарина Холматова\"}}], \"birthDates\": [\"1984\"]}}}}' {screening} screening.v1.ScreeningService/Screen\n"
+            "\n  registry  listening on {registry}\n  screening listening on {screening} (demo watchlist loaded)\n  tokens per role in {tokens}/ (admin, intake, reviewer, viewer, screener)\n\n  try:\n    grpcurl -plaintext -H \"authorization: Bearer $(cat {tokens}/screener)\" \\\n      -d '{{\"person\": {{\"names\": [{{\"fullName\": \"Зарина Холматова\"}}], \"birthDates\": [\"1984\"]}}}}' \\\n      {screening} screening.v1.ScreeningService/Screen\n",
+            tokens = tokens.display()
         );
         Ok(())
     }

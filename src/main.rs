@@ -3,6 +3,7 @@
 //! `registry` binaries separately (see README).
 
 mod demo;
+mod tokens;
 
 use clap::Parser;
 

@@ -3,13 +3,16 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 use std::time::Duration;
 
 use screening::config::WatchlistSpec;
 use screening::lists::ListFormat;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
 use wire::registry::v1::registry_service_client::RegistryServiceClient;
 use wire::screening::v1::screening_service_client::ScreeningServiceClient;
@@ -73,6 +76,16 @@ impl RunningServer {
     }
 }
 
+impl RunningServer {
+    pub async fn registry_client_as(&self, role: &str) -> RegistryClient {
+        RegistryServiceClient::with_interceptor(self.channel().await, Bearer::for_role(role))
+    }
+
+    pub async fn screening_client_as(&self, role: &str) -> ScreeningClient {
+        ScreeningServiceClient::with_interceptor(self.channel().await, Bearer::for_role(role))
+    }
+}
+
 impl Drop for RunningServer {
     fn drop(&mut self) {
         if let Some(task) = &self.task {
@@ -80,6 +93,88 @@ impl Drop for RunningServer {
         }
     }
 }
+
+/// The token a test presents to act in `role`.
+pub fn token_for(role: &str) -> String {
+    format!("test-token-{role}")
+}
+
+/// The registry's own token towards screening.
+pub const REGISTRY_SERVICE_ROLE: &str = "registry-service";
+
+/// A tokens file granting each role to a principal named after it, in a folder that lives
+/// as long as the process (servers read it at start-up only).
+fn tokens_file(service: &str, grants: &[(&str, &str)]) -> PathBuf {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = DIR.get_or_init(|| tempfile::tempdir().expect("a temporary folder"));
+    let lines: Vec<String> = grants
+        .iter()
+        .map(|(role, granted)| {
+            service_kit::auth::tokens_file_line(
+                &format!("test-{role}"),
+                &[granted],
+                &token_for(role),
+            )
+        })
+        .collect();
+    let path = dir.path().join(format!("{service}-tokens"));
+    std::fs::write(&path, lines.join("\n")).expect("the tokens file is written");
+    path
+}
+
+fn screening_tokens_file() -> PathBuf {
+    tokens_file(
+        "screening",
+        &[
+            ("screener", "screener"),
+            ("list-admin", "list-admin"),
+            ("admin", "admin"),
+            (REGISTRY_SERVICE_ROLE, "screener"),
+        ],
+    )
+}
+
+fn registry_tokens_file() -> PathBuf {
+    let roles = [
+        "intake",
+        "viewer",
+        "reviewer",
+        "case-officer",
+        "auditor",
+        "admin",
+    ];
+    let grants: Vec<(&str, &str)> = roles.iter().map(|r| (*r, *r)).collect();
+    tokens_file("registry", &grants)
+}
+
+/// Adds `authorization: Bearer <token>` to every call.
+#[derive(Clone)]
+pub struct Bearer(MetadataValue<Ascii>);
+
+impl Bearer {
+    pub fn for_role(role: &str) -> Self {
+        Self(
+            format!("Bearer {}", token_for(role))
+                .parse()
+                .expect("an ASCII token"),
+        )
+    }
+}
+
+impl Interceptor for Bearer {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
+        request
+            .metadata_mut()
+            .insert("authorization", self.0.clone());
+        Ok(request)
+    }
+}
+
+pub type RegistryClient = RegistryServiceClient<InterceptedService<Channel, Bearer>>;
+pub type ScreeningClient = ScreeningServiceClient<InterceptedService<Channel, Bearer>>;
 
 /// Starts screening on `listen_addr` (use `127.0.0.1:0` for any free port) with `lists`.
 pub async fn spawn_screening(
@@ -92,6 +187,7 @@ pub async fn spawn_screening(
         listen_addr: listen_addr.to_owned(),
         watchlists: lists,
         database_url: database.url().to_owned(),
+        auth_tokens_file: Some(screening_tokens_file()),
         default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
     })
     .await
@@ -111,11 +207,29 @@ pub async fn spawn_registry(
     database: &TestDatabase,
     screening_timeout: Duration,
 ) -> RunningServer {
+    spawn_registry_with_token(
+        screening_url,
+        database,
+        screening_timeout,
+        &token_for(REGISTRY_SERVICE_ROLE),
+    )
+    .await
+}
+
+/// Like `spawn_registry`, presenting `screening_token` to screening.
+pub async fn spawn_registry_with_token(
+    screening_url: &str,
+    database: &TestDatabase,
+    screening_timeout: Duration,
+    screening_token: &str,
+) -> RunningServer {
     init_test_logging();
     let app = registry::startup::Application::build(registry::config::Config {
         listen_addr: "127.0.0.1:0".to_owned(),
         screening_addr: screening_url.to_owned(),
         database_url: database.url().to_owned(),
+        auth_tokens_file: Some(registry_tokens_file()),
+        screening_token: Some(screening_token.to_owned()),
         screening_timeout_ms: screening_timeout.as_millis() as u64,
     })
     .await
@@ -149,12 +263,14 @@ impl TestStack {
         }
     }
 
-    pub async fn registry_client(&self) -> RegistryServiceClient<Channel> {
-        RegistryServiceClient::new(self.registry.channel().await)
+    /// A registry client acting as an administrator.
+    pub async fn registry_client(&self) -> RegistryClient {
+        self.registry.registry_client_as("admin").await
     }
 
-    pub async fn screening_client(&self) -> ScreeningServiceClient<Channel> {
-        ScreeningServiceClient::new(self.screening.channel().await)
+    /// A screening client acting as a screener.
+    pub async fn screening_client(&self) -> ScreeningClient {
+        self.screening.screening_client_as("screener").await
     }
 }
 

@@ -7,7 +7,6 @@ use system_tests::{
     violated_fields,
 };
 use wire::registry::v1 as pb;
-use wire::registry::v1::registry_service_client::RegistryServiceClient;
 
 const TEST_LIST: &str = "\
 id,name,aliases,birth_dates,nationalities,type
@@ -90,7 +89,7 @@ async fn intake_while_screening_is_unreachable_records_pending(kind: DatabaseKin
     let dead_screening = format!("http://{}", unused.local_addr().expect("an address"));
     drop(unused);
     let registry = spawn_registry(&dead_screening, &database, Duration::from_millis(500)).await;
-    let mut client = RegistryServiceClient::new(registry.channel().await);
+    let mut client = registry.registry_client_as("admin").await;
 
     let subject = client
         .create_subject(intake("intake-3", person("Rustam Ergashbekov", None, None)))

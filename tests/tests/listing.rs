@@ -35,9 +35,7 @@ async fn stack_with_subjects(kind: DatabaseKind) -> (TestStack, CsvList, Vec<pb:
 }
 
 async fn list_all_pages(
-    client: &mut wire::registry::v1::registry_service_client::RegistryServiceClient<
-        tonic::transport::Channel,
-    >,
+    client: &mut system_tests::RegistryClient,
     mut request: pb::ListSubjectsRequest,
 ) -> Vec<Vec<String>> {
     let mut pages = Vec::new();

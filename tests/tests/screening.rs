@@ -9,7 +9,6 @@ use system_tests::{
 use tokio::sync::OnceCell;
 use tokio_stream::StreamExt;
 use wire::screening::v1 as pb;
-use wire::screening::v1::screening_service_client::ScreeningServiceClient;
 
 /// One screening server with the real lists, shared by the tests of this file: loading the
 /// lists is the slow part, and no test here changes them.
@@ -39,8 +38,11 @@ async fn shared_screening() -> &'static RunningServer {
         .await
 }
 
-async fn client() -> ScreeningServiceClient<tonic::transport::Channel> {
-    ScreeningServiceClient::new(shared_screening().await.channel().await)
+async fn client() -> system_tests::ScreeningClient {
+    shared_screening()
+        .await
+        .screening_client_as("screener")
+        .await
 }
 
 fn request(person: wire::common::v1::Person) -> pb::ScreenRequest {

@@ -11,7 +11,6 @@ use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_reflection::pb::{v1, v1alpha};
 use wire::registry::v1 as registry_pb;
-use wire::registry::v1::registry_service_client::RegistryServiceClient;
 
 const TEST_LIST: &str = "id,name\nS-1,Test Person\n";
 
@@ -151,7 +150,7 @@ async fn a_stopped_server_finishes_cleanly_and_releases_its_port() {
 async fn rpcs_of_later_milestones_say_they_are_unimplemented() {
     let list = CsvList::write("test", TEST_LIST);
     let stack = TestStack::spawn(DatabaseKind::Sqlite, vec![list.spec.clone()]).await;
-    let mut registry = RegistryServiceClient::new(stack.registry.channel().await);
+    let mut registry = stack.registry_client().await;
 
     let status = registry
         .review_hit(registry_pb::ReviewHitRequest::default())

@@ -1,5 +1,6 @@
 //! Configuration from flags, each with an environment variable (flags win).
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
@@ -29,6 +30,16 @@ pub struct Config {
         default_value = "sqlite://data/registry.db"
     )]
     pub database_url: String,
+
+    /// Tokens file: one `PRINCIPAL ROLE[,ROLE] sha256:HEX` per line (see README). Without
+    /// it, only health checks and reflection answer.
+    #[arg(long, env = "REGISTRY_AUTH_TOKENS_FILE")]
+    pub auth_tokens_file: Option<PathBuf>,
+
+    /// The bearer token the registry presents to screening (a principal with the
+    /// `screener` role there).
+    #[arg(long, env = "REGISTRY_SCREENING_TOKEN", hide_env_values = true)]
+    pub screening_token: Option<String>,
 
     /// How long intake waits for screening before recording the subject as PENDING.
     #[arg(long, env = "REGISTRY_SCREENING_TIMEOUT_MS", default_value_t = 2000)]

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use person::Person;
+use tonic::metadata::{Ascii, MetadataValue};
 use tonic::transport::{Channel, Endpoint};
 use wire::common::v1 as common;
 use wire::screening::v1 as pb;
@@ -15,10 +16,20 @@ use crate::domain::screening::{
     ScreeningResult,
 };
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ScreeningClient {
     client: ScreeningServiceClient<Channel>,
     timeout: Duration,
+    /// `Bearer <token>`, ready to send; never logged.
+    authorization: Option<MetadataValue<Ascii>>,
+}
+
+impl std::fmt::Debug for ScreeningClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScreeningClient")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a screening could not be obtained. Only the gRPC code is kept: the service's message
@@ -31,7 +42,15 @@ pub struct ScreeningUnavailable {
 
 impl ScreeningClient {
     /// Connects lazily, so that the registry starts (and takes intakes) while screening is down.
-    pub fn new(address: &str, timeout: Duration) -> anyhow::Result<Self> {
+    pub fn new(address: &str, timeout: Duration, token: Option<String>) -> anyhow::Result<Self> {
+        let authorization = token
+            .map(|token| {
+                let mut value = MetadataValue::try_from(format!("Bearer {token}"))
+                    .context("the screening token must be printable ASCII")?;
+                value.set_sensitive(true);
+                anyhow::Ok(value)
+            })
+            .transpose()?;
         let endpoint = Endpoint::from_shared(address.to_owned())
             .with_context(|| format!("invalid screening address {address:?}"))?
             .connect_timeout(timeout)
@@ -39,6 +58,7 @@ impl ScreeningClient {
         Ok(Self {
             client: ScreeningServiceClient::new(endpoint.connect_lazy()),
             timeout,
+            authorization,
         })
     }
 
@@ -48,6 +68,11 @@ impl ScreeningClient {
             ..Default::default()
         });
         request.set_timeout(self.timeout);
+        if let Some(authorization) = &self.authorization {
+            request
+                .metadata_mut()
+                .insert("authorization", authorization.clone());
+        }
         let mut client = self.client.clone();
         let response = tokio::time::timeout(self.timeout, client.screen(request))
             .await

@@ -3,11 +3,12 @@
 use std::future::Future;
 use std::net::SocketAddr;
 
+use service_kit::auth::{AuthLayer, Credentials};
 use tokio_util::sync::CancellationToken;
 use wire::registry::v1::registry_service_server::RegistryServiceServer;
 
 use crate::config::Config;
-use crate::grpc::RegistryApi;
+use crate::grpc::{RegistryApi, access};
 use crate::intake::Intake;
 use crate::screening_client::ScreeningClient;
 use crate::store::Store;
@@ -24,11 +25,19 @@ impl Application {
     /// while it is down are recorded as PENDING.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let store = Store::connect(&config.database_url).await?;
-        let screening = ScreeningClient::new(&config.screening_addr, config.screening_timeout())?;
+        let screening = ScreeningClient::new(
+            &config.screening_addr,
+            config.screening_timeout(),
+            config.screening_token.clone(),
+        )?;
         let api = RegistryApi::new(Intake::new(store.clone(), screening), store);
+        let auth = AuthLayer::new(
+            Credentials::from_optional_file(config.auth_tokens_file.as_deref())?,
+            access::policy,
+        );
         let server = service_kit::GrpcServer::bind(
             &config.listen_addr,
-            service_kit::ServerSettings::new(vec![SERVICE_NAME]),
+            service_kit::ServerSettings::new(vec![SERVICE_NAME], auth),
         )
         .await?;
         Ok(Self { server, api })

@@ -34,6 +34,11 @@ pub struct Config {
     )]
     pub database_url: String,
 
+    /// Tokens file: one `PRINCIPAL ROLE[,ROLE] sha256:HEX` per line (see README). Without
+    /// it, only health checks and reflection answer.
+    #[arg(long, env = "SCREENING_AUTH_TOKENS_FILE")]
+    pub auth_tokens_file: Option<PathBuf>,
+
     /// Score (0..1) at or above which a hit is reported when a request sets no threshold.
     #[arg(long, env = "SCREENING_DEFAULT_THRESHOLD", default_value_t = crate::domain::screen::DEFAULT_THRESHOLD)]
     pub default_threshold: f64,

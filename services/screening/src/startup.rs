@@ -5,12 +5,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use service_kit::auth::{AuthLayer, Credentials};
 use tokio_util::sync::CancellationToken;
 use wire::screening::v1::screening_service_server::ScreeningServiceServer;
 
 use crate::config::{Config, WatchlistSpec};
 use crate::domain::catalog::{LoadedList, WatchlistCatalog};
-use crate::grpc::ScreeningApi;
+use crate::grpc::{ScreeningApi, access};
 use crate::lists;
 use crate::store::Store;
 
@@ -43,9 +44,13 @@ impl Application {
         }
         let shutdown = CancellationToken::new();
         let api = ScreeningApi::new(catalog, config.default_threshold, shutdown.clone());
+        let auth = AuthLayer::new(
+            Credentials::from_optional_file(config.auth_tokens_file.as_deref())?,
+            access::policy,
+        );
         let server = service_kit::GrpcServer::bind(
             &config.listen_addr,
-            service_kit::ServerSettings::new(vec![SERVICE_NAME]),
+            service_kit::ServerSettings::new(vec![SERVICE_NAME], auth),
         )
         .await?;
         Ok(Self {

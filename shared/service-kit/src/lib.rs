@@ -2,6 +2,7 @@
 //! telemetry, the per-RPC tracing layer, health and reflection, graceful shutdown, and the
 //! conversion of errors into gRPC statuses.
 
+pub mod auth;
 pub mod errors;
 pub mod server;
 pub mod shutdown;

@@ -11,6 +11,7 @@ use tonic::service::Routes;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
 
+use crate::auth::AuthLayer;
 use crate::telemetry::rpc_trace_layer;
 
 /// How long in-flight calls may take to finish after shutdown begins.
@@ -21,13 +22,16 @@ pub struct ServerSettings {
     /// Fully qualified names of the gRPC services served (`screening.v1.ScreeningService`):
     /// reported by health checks and advertised by reflection.
     pub service_names: Vec<&'static str>,
+    /// Who may call which method.
+    pub auth: AuthLayer,
     pub drain_timeout: Duration,
 }
 
 impl ServerSettings {
-    pub fn new(service_names: Vec<&'static str>) -> Self {
+    pub fn new(service_names: Vec<&'static str>, auth: AuthLayer) -> Self {
         Self {
             service_names,
+            auth,
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
         }
     }
@@ -81,8 +85,12 @@ impl GrpcServer {
         tracing::info!(%addr, services = ?self.settings.service_names, "listening");
 
         let stop_accepting = CancellationToken::new();
-        let server = Server::builder()
+        // Tracing wraps authentication, so refused calls are logged with their code too.
+        let layers = tower::ServiceBuilder::new()
             .layer(rpc_trace_layer())
+            .layer(self.settings.auth.clone());
+        let server = Server::builder()
+            .layer(layers)
             .add_routes(routes)
             .serve_with_incoming_shutdown(
                 TcpListenerStream::new(self.listener),

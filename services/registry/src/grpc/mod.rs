@@ -1,6 +1,7 @@
 //! The gRPC transport of the registry: handlers validate, call intake or the store, and
 //! convert back.
 
+pub mod access;
 mod convert;
 mod errors;
 

@@ -1,6 +1,7 @@
 //! The gRPC transport of the screening service: handlers that validate, call the domain and
 //! convert back. No matching logic lives here.
 
+pub mod access;
 mod convert;
 mod errors;
 
