@@ -119,7 +119,7 @@ impl GrpcServer {
                 "in-flight calls did not finish in time; closing them"
             ),
         }
-        tracing::info!("stopped");
+        tracing::info!(services = ?self.settings.service_names, "stopped");
         Ok(())
     }
 

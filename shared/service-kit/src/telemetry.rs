@@ -4,6 +4,7 @@
 //! latency. Requests and responses are never logged: they carry names, dates of birth and
 //! document numbers.
 
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use http::{HeaderMap, Request, Response};
@@ -15,7 +16,7 @@ use tracing_subscriber::fmt::MakeWriter;
 
 /// Installs the global subscriber: `RUST_LOG` filters (default `info`), and `LOG_FORMAT=json`
 /// gives one JSON object per line for log shippers. `writer` is where lines go, so tests can
-/// keep quiet.
+/// keep quiet; colours are used only when standard output is a terminal.
 pub fn init<W>(writer: W)
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
@@ -24,6 +25,7 @@ where
     let json = std::env::var("LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stdout().is_terminal())
         .with_writer(writer);
     // A second initialisation (several servers in one test process) is harmless.
     let _ = if json {
