@@ -64,6 +64,7 @@ impl Stack {
             watchlists,
             database_url: sqlite_url(&options.data_dir, "screening.db"),
             auth_tokens_file: Some(credentials.screening_tokens_file),
+            import_sync_interval_ms: 5000,
             default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
         })
         .await
@@ -76,6 +77,7 @@ impl Stack {
             auth_tokens_file: Some(credentials.registry_tokens_file),
             screening_token: Some(credentials.registry_service_token),
             screening_timeout_ms: 2000,
+            workers: Default::default(),
         })
         .await
         .context("starting registry")?;
@@ -92,7 +94,7 @@ impl Stack {
         let screening = self.screening.local_addr()?;
         let tokens = self.data_dir.join("tokens");
         println!(
-            "\n  registry  listening on {registry}\n  screening listening on {screening} (demo watchlist loaded)\n  tokens per role in {tokens}/ (admin, intake, reviewer, viewer, screener)\n\n  try:\n    grpcurl -plaintext -H \"authorization: Bearer $(cat {tokens}/screener)\" \\\n      -d '{{\"person\": {{\"names\": [{{\"fullName\": \"Зарина Холматова\"}}], \"birthDates\": [\"1984\"]}}}}' \\\n      {screening} screening.v1.ScreeningService/Screen\n",
+            "\n  registry  listening on {registry}\n  screening listening on {screening} (demo watchlist loaded)\n  tokens per role in {tokens}/ (admin, intake, reviewer, viewer, case-officer, auditor, screener)\n\n  try:\n    grpcurl -plaintext -H \"authorization: Bearer $(cat {tokens}/screener)\" \\\n      -d '{{\"person\": {{\"names\": [{{\"fullName\": \"Зарина Холматова\"}}], \"birthDates\": [\"1984\"]}}}}' \\\n      {screening} screening.v1.ScreeningService/Screen\n",
             tokens = tokens.display()
         );
         Ok(())

@@ -15,6 +15,8 @@ const DEMO_PRINCIPALS: &[(&str, &str, &[&str], &[&str])] = &[
     ("intake", "demo-intake", &["intake"], &[]),
     ("reviewer", "demo-reviewer", &["reviewer"], &[]),
     ("viewer", "demo-viewer", &["viewer"], &[]),
+    ("case-officer", "demo-case-officer", &["case-officer"], &[]),
+    ("auditor", "demo-auditor", &["auditor"], &[]),
     ("screener", "demo-screener", &[], &["screener"]),
     // The registry's own credential towards screening.
     ("registry-service", "registry", &[], &["screener"]),

@@ -19,6 +19,8 @@ use wire::screening::v1::screening_service_client::ScreeningServiceClient;
 
 pub use test_support::{DatabaseKind, TestDatabase, on_both_databases};
 
+pub mod compose;
+
 /// Logs go to stdout when `TEST_LOG` is set, and nowhere otherwise.
 pub fn init_test_logging() {
     static INIT: Once = Once::new();
@@ -188,6 +190,7 @@ pub async fn spawn_screening(
         watchlists: lists,
         database_url: database.url().to_owned(),
         auth_tokens_file: Some(screening_tokens_file()),
+        import_sync_interval_ms: 200,
         default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
     })
     .await
@@ -223,6 +226,34 @@ pub async fn spawn_registry_with_token(
     screening_timeout: Duration,
     screening_token: &str,
 ) -> RunningServer {
+    spawn_registry_with_workers(
+        screening_url,
+        database,
+        screening_timeout,
+        screening_token,
+        test_workers(),
+    )
+    .await
+}
+
+/// Background workers that poll often and take small batches, so that tests see their work
+/// soon and several instances share it.
+pub fn test_workers() -> registry::workers::WorkerConfig {
+    registry::workers::WorkerConfig {
+        pending_poll_interval_ms: 50,
+        worker_lease_ms: 10_000,
+        worker_batch_size: 16,
+    }
+}
+
+/// Like `spawn_registry_with_token`, with the background workers configured by `workers`.
+pub async fn spawn_registry_with_workers(
+    screening_url: &str,
+    database: &TestDatabase,
+    screening_timeout: Duration,
+    screening_token: &str,
+    workers: registry::workers::WorkerConfig,
+) -> RunningServer {
     init_test_logging();
     let app = registry::startup::Application::build(registry::config::Config {
         listen_addr: "127.0.0.1:0".to_owned(),
@@ -231,6 +262,7 @@ pub async fn spawn_registry_with_token(
         auth_tokens_file: Some(registry_tokens_file()),
         screening_token: Some(screening_token.to_owned()),
         screening_timeout_ms: screening_timeout.as_millis() as u64,
+        workers,
     })
     .await
     .expect("registry starts");

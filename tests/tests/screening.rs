@@ -145,6 +145,23 @@ async fn a_hit_explains_its_name_parts_and_its_date_of_birth() {
 }
 
 #[tokio::test]
+async fn every_hit_names_the_version_of_its_entry() {
+    let first = screen(person("Qusay Saddam Hussein al-Tikriti", None, None)).await;
+    let again = screen(person("QUSAY SADDAM HUSSEIN AL-TIKRITI", None, None)).await;
+
+    let version_of = |response: &pb::ScreenResponse| {
+        response
+            .hits
+            .iter()
+            .find(|h| h.entry_id == "6908049")
+            .map(|h| h.entry_version.clone())
+            .expect("the entry is hit")
+    };
+    assert_eq!(version_of(&first).len(), 32);
+    assert_eq!(version_of(&first), version_of(&again));
+}
+
+#[tokio::test]
 async fn an_unlisted_common_name_does_not_match() {
     let response = screen(person(
         "Margaret Ellen Thompson",

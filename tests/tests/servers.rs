@@ -10,7 +10,6 @@ use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_reflection::pb::{v1, v1alpha};
-use wire::registry::v1 as registry_pb;
 
 const TEST_LIST: &str = "id,name\nS-1,Test Person\n";
 
@@ -144,18 +143,4 @@ async fn a_stopped_server_finishes_cleanly_and_releases_its_port() {
     // The same port can be bound again, so the listener is gone.
     let again = spawn_screening(&addr.to_string(), vec![list.spec.clone()], &database).await;
     assert_eq!(again.addr, addr);
-}
-
-#[tokio::test]
-async fn rpcs_of_later_milestones_say_they_are_unimplemented() {
-    let list = CsvList::write("test", TEST_LIST);
-    let stack = TestStack::spawn(DatabaseKind::Sqlite, vec![list.spec.clone()]).await;
-    let mut registry = stack.registry_client().await;
-
-    let status = registry
-        .review_hit(registry_pb::ReviewHitRequest::default())
-        .await
-        .expect_err("not yet");
-
-    assert_eq!(status.code(), tonic::Code::Unimplemented);
 }

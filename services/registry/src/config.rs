@@ -44,6 +44,10 @@ pub struct Config {
     /// How long intake waits for screening before recording the subject as PENDING.
     #[arg(long, env = "REGISTRY_SCREENING_TIMEOUT_MS", default_value_t = 2000)]
     pub screening_timeout_ms: u64,
+
+    /// Background screening of pending subjects and re-screening on list changes.
+    #[command(flatten)]
+    pub workers: crate::workers::WorkerConfig,
 }
 
 impl Config {

@@ -7,6 +7,7 @@ use person::Person;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::domain::audit::{Actor, AuditAction, AuditEvent};
 use crate::domain::screening::Screening;
 use crate::domain::subject::{RequestId, Subject, SubjectStatus, now};
 use crate::screening_client::ScreeningClient;
@@ -35,6 +36,7 @@ impl Intake {
         &self,
         request_id: RequestId,
         person: Person,
+        actor: &Actor,
     ) -> Result<Subject, IntakeError> {
         let fingerprint = fingerprint(&person)?;
         if let Some((existing, existing_fingerprint)) =
@@ -44,7 +46,7 @@ impl Intake {
         }
 
         let screening = match self.screening.screen(&person).await {
-            Ok(result) => Screening::completed(result, now()),
+            Ok(result) => Screening::completed(result, now(), &[]),
             Err(unavailable) => {
                 tracing::warn!(code = ?unavailable.code, "screening unavailable; subject recorded as pending");
                 Screening::pending()
@@ -57,11 +59,26 @@ impl Intake {
             person,
             status: SubjectStatus::Identified,
             screening,
+            reviews: Vec::new(),
             created_at,
             updated_at: created_at,
             revision: 1,
         };
-        match self.store.insert_subject(&subject, &fingerprint).await? {
+        let mut audit = vec![AuditEvent::new(
+            subject.id,
+            AuditAction::Created,
+            actor,
+            request_id.as_str(),
+            "status identified",
+        )];
+        if subject.screening.screened_at.is_some() {
+            audit.push(screened_event(&subject, actor, request_id.as_str()));
+        }
+        match self
+            .store
+            .insert_subject(&subject, &fingerprint, &audit)
+            .await?
+        {
             Inserted::Created(subject) => Ok(subject),
             // Another call with the same request id committed first.
             Inserted::Existing {
@@ -83,6 +100,29 @@ fn same_intake(
     } else {
         Err(IntakeError::RequestIdReused(request_id.as_str().to_owned()))
     }
+}
+
+/// The audit record of a completed screening: its outcome and the list versions, not the
+/// person's data.
+pub fn screened_event(subject: &Subject, actor: &Actor, request_id: &str) -> AuditEvent {
+    let screening = &subject.screening;
+    let versions: Vec<String> = screening
+        .versions
+        .iter()
+        .map(|v| format!("{}@{}", v.watchlist, v.version))
+        .collect();
+    AuditEvent::new(
+        subject.id,
+        AuditAction::Screened,
+        actor,
+        request_id,
+        format!(
+            "state {}; {} hit(s); lists {}",
+            screening.state.as_str(),
+            screening.hits.len(),
+            versions.join(", ")
+        ),
+    )
 }
 
 /// Identifies the intake's content, so that a retry is told apart from a reuse of the key.

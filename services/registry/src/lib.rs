@@ -1,5 +1,6 @@
 //! The subject registry: records people at intake, screens them, and keeps their case.
 
+pub mod casework;
 pub mod config;
 pub mod domain;
 pub mod grpc;
@@ -7,3 +8,4 @@ pub mod intake;
 pub mod screening_client;
 pub mod startup;
 pub mod store;
+pub mod workers;

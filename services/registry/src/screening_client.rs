@@ -116,6 +116,7 @@ pub fn hit_from_wire(hit: common::Hit) -> RecordedHit {
         matched_name: hit.matched_name,
         entry_primary_name: hit.entry_primary_name,
         watchlist_version: hit.watchlist_version,
+        entry_version: hit.entry_version,
         explanation: RecordedExplanation {
             query_name: explanation.query_name,
             name_score: explanation.name_score,
@@ -154,6 +155,7 @@ pub fn hit_to_wire(hit: &RecordedHit) -> common::Hit {
         entry_type: common::EntryType::from_str_name(&hit.entry_type)
             .unwrap_or(common::EntryType::Unspecified) as i32,
         watchlist_version: hit.watchlist_version.clone(),
+        entry_version: hit.entry_version.clone(),
         explanation: Some(common::HitExplanation {
             query_name: explanation.query_name.clone(),
             name_score: explanation.name_score,
@@ -178,5 +180,103 @@ pub fn hit_to_wire(hit: &RecordedHit) -> common::Hit {
                 })
                 .collect(),
         }),
+    }
+}
+
+/// A person screening refused to screen, with the fields it named (none of their values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub fields: Vec<String>,
+}
+
+impl ScreeningClient {
+    fn authorized<T>(&self, message: T) -> tonic::Request<T> {
+        let mut request = tonic::Request::new(message);
+        if let Some(authorization) = &self.authorization {
+            request
+                .metadata_mut()
+                .insert("authorization", authorization.clone());
+        }
+        request
+    }
+
+    /// Screens `people` on one `ScreenStream`, answering in their order. The call is
+    /// unavailable as a whole when the stream fails or falls silent for longer than the
+    /// screening timeout: a partial batch is not worth keeping apart from a failed one.
+    pub async fn screen_many(
+        &self,
+        people: &[&Person],
+    ) -> Result<Vec<Result<ScreeningResult, Rejected>>, ScreeningUnavailable> {
+        if people.is_empty() {
+            return Ok(Vec::new());
+        }
+        let requests: Vec<pb::ScreenRequest> = people
+            .iter()
+            .enumerate()
+            .map(|(index, person)| pb::ScreenRequest {
+                request_id: index.to_string(),
+                person: Some(common::Person::from(*person)),
+                ..Default::default()
+            })
+            .collect();
+        let unavailable = |code| ScreeningUnavailable { code };
+        let mut client = self.client.clone();
+        let request = self.authorized(tokio_stream::iter(requests));
+        let mut responses = tokio::time::timeout(self.timeout, client.screen_stream(request))
+            .await
+            .map_err(|_| unavailable(tonic::Code::DeadlineExceeded))?
+            .map_err(|status| unavailable(status.code()))?
+            .into_inner();
+
+        let mut results: Vec<Option<Result<ScreeningResult, Rejected>>> = vec![None; people.len()];
+        let mut missing = people.len();
+        while missing > 0 {
+            let response = tokio::time::timeout(self.timeout, responses.message())
+                .await
+                .map_err(|_| unavailable(tonic::Code::DeadlineExceeded))?
+                .map_err(|status| unavailable(status.code()))?
+                .ok_or(unavailable(tonic::Code::Unavailable))?;
+            let slot = response
+                .request_id
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| results.get_mut(index))
+                .filter(|slot| slot.is_none())
+                // An answer we cannot place makes every answer on the stream suspect.
+                .ok_or(unavailable(tonic::Code::Internal))?;
+            *slot = Some(if response.field_violations.is_empty() {
+                Ok(result_from_wire(response))
+            } else {
+                Err(Rejected {
+                    fields: response
+                        .field_violations
+                        .into_iter()
+                        .map(|v| v.field)
+                        .collect(),
+                })
+            });
+            missing -= 1;
+        }
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    /// The versions of the lists screening serves: the current ones at once, then again after
+    /// every change, until the stream breaks.
+    pub async fn watch_watchlists(
+        &self,
+    ) -> Result<tonic::Streaming<pb::WatchWatchlistsResponse>, ScreeningUnavailable> {
+        let mut client = self.client.clone();
+        let request = self.authorized(pb::WatchWatchlistsRequest {});
+        Ok(
+            tokio::time::timeout(self.timeout, client.watch_watchlists(request))
+                .await
+                .map_err(|_| ScreeningUnavailable {
+                    code: tonic::Code::DeadlineExceeded,
+                })?
+                .map_err(|status| ScreeningUnavailable {
+                    code: status.code(),
+                })?
+                .into_inner(),
+        )
     }
 }

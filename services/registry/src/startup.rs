@@ -12,12 +12,14 @@ use crate::grpc::{RegistryApi, access};
 use crate::intake::Intake;
 use crate::screening_client::ScreeningClient;
 use crate::store::Store;
+use crate::workers::Workers;
 
 pub const SERVICE_NAME: &str = "registry.v1.RegistryService";
 
 pub struct Application {
     server: service_kit::GrpcServer,
     api: RegistryApi,
+    workers: Workers,
 }
 
 impl Application {
@@ -30,6 +32,7 @@ impl Application {
             config.screening_timeout(),
             config.screening_token.clone(),
         )?;
+        let workers = Workers::new(store.clone(), screening.clone(), &config.workers);
         let api = RegistryApi::new(Intake::new(store.clone(), screening), store);
         let auth = AuthLayer::new(
             Credentials::from_optional_file(config.auth_tokens_file.as_deref())?,
@@ -40,14 +43,19 @@ impl Application {
             service_kit::ServerSettings::new(vec![SERVICE_NAME], auth),
         )
         .await?;
-        Ok(Self { server, api })
+        Ok(Self {
+            server,
+            api,
+            workers,
+        })
     }
 
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
         self.server.local_addr()
     }
 
-    /// Serves until `stop` resolves, then drains in-flight calls.
+    /// Serves, and runs the background workers, until `stop` resolves; then drains in-flight
+    /// calls and stops the workers.
     pub async fn run_until_stopped(self, stop: impl Future<Output = ()>) -> anyhow::Result<()> {
         let shutdown = CancellationToken::new();
         let serve = self.server.serve(
@@ -55,10 +63,15 @@ impl Application {
             shutdown.clone(),
         );
         tokio::pin!(serve);
-        tokio::select! {
-            result = &mut serve => return result,
-            () = stop => shutdown.cancel(),
-        }
-        serve.await
+        let workers = self.workers.start();
+        let served = tokio::select! {
+            result = &mut serve => result,
+            () = stop => {
+                shutdown.cancel();
+                serve.await
+            }
+        };
+        workers.stop().await;
+        served
     }
 }

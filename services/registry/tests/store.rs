@@ -15,6 +15,7 @@ fn subject(request_id: &str, screening: Screening) -> Subject {
         person: Person::named("Ivan Petrov"),
         status: SubjectStatus::Identified,
         screening,
+        reviews: Vec::new(),
         created_at: at,
         updated_at: at,
         revision: 1,
@@ -33,6 +34,7 @@ fn clear_screening() -> Screening {
             }],
         },
         now(),
+        &[],
     )
 }
 
@@ -48,7 +50,10 @@ async fn a_screened_subject_is_stored_with_its_first_screening(kind: DatabaseKin
     let (store, _db) = store(kind).await;
     let created = subject("r-1", clear_screening());
 
-    let inserted = store.insert_subject(&created, "fp").await.expect("insert");
+    let inserted = store
+        .insert_subject(&created, "fp", &[])
+        .await
+        .expect("insert");
 
     assert!(matches!(inserted, Inserted::Created(_)));
     let read = store
@@ -71,7 +76,10 @@ async fn a_pending_subject_has_no_screening_in_its_history(kind: DatabaseKind) {
     let (store, _db) = store(kind).await;
     let created = subject("r-2", Screening::pending());
 
-    store.insert_subject(&created, "fp").await.expect("insert");
+    store
+        .insert_subject(&created, "fp", &[])
+        .await
+        .expect("insert");
 
     let read = store
         .get_subject(created.id)
@@ -91,10 +99,16 @@ async fn a_pending_subject_has_no_screening_in_its_history(kind: DatabaseKind) {
 async fn a_taken_request_id_returns_the_first_subject_and_writes_nothing(kind: DatabaseKind) {
     let (store, _db) = store(kind).await;
     let first = subject("r-3", clear_screening());
-    store.insert_subject(&first, "fp-1").await.expect("insert");
+    store
+        .insert_subject(&first, "fp-1", &[])
+        .await
+        .expect("insert");
 
     let second = subject("r-3", clear_screening());
-    let outcome = store.insert_subject(&second, "fp-2").await.expect("insert");
+    let outcome = store
+        .insert_subject(&second, "fp-2", &[])
+        .await
+        .expect("insert");
 
     match outcome {
         Inserted::Existing {
@@ -126,7 +140,10 @@ async fn listing_filters_and_pages_by_id(kind: DatabaseKind) {
             Screening::pending()
         };
         let created = subject(&format!("page-{i}"), screening);
-        store.insert_subject(&created, "fp").await.expect("insert");
+        store
+            .insert_subject(&created, "fp", &[])
+            .await
+            .expect("insert");
         ids.push(created.id);
     }
 
@@ -160,7 +177,10 @@ async fn listing_filters_and_pages_by_id(kind: DatabaseKind) {
 async fn reopening_a_database_keeps_its_data_and_migrations(kind: DatabaseKind) {
     let (store, database) = store(kind).await;
     let created = subject("r-4", clear_screening());
-    store.insert_subject(&created, "fp").await.expect("insert");
+    store
+        .insert_subject(&created, "fp", &[])
+        .await
+        .expect("insert");
 
     let reopened = Store::connect(database.url()).await.expect("reopens");
 

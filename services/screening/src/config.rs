@@ -39,9 +39,23 @@ pub struct Config {
     #[arg(long, env = "SCREENING_AUTH_TOKENS_FILE")]
     pub auth_tokens_file: Option<PathBuf>,
 
+    /// How often to look for lists imported through other instances sharing the database.
+    #[arg(
+        long,
+        env = "SCREENING_IMPORT_SYNC_INTERVAL_MS",
+        default_value_t = 5000
+    )]
+    pub import_sync_interval_ms: u64,
+
     /// Score (0..1) at or above which a hit is reported when a request sets no threshold.
     #[arg(long, env = "SCREENING_DEFAULT_THRESHOLD", default_value_t = crate::domain::screen::DEFAULT_THRESHOLD)]
     pub default_threshold: f64,
+}
+
+impl Config {
+    pub fn import_sync_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.import_sync_interval_ms.max(100))
+    }
 }
 
 /// `NAME=FORMAT:PATH`, as given on the command line.

@@ -2,7 +2,9 @@
 
 pub mod config;
 pub mod domain;
+pub mod evaluation;
 pub mod grpc;
+pub mod imports;
 pub mod lists;
 pub mod startup;
 pub mod store;

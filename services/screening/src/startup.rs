@@ -12,6 +12,7 @@ use wire::screening::v1::screening_service_server::ScreeningServiceServer;
 use crate::config::{Config, WatchlistSpec};
 use crate::domain::catalog::{LoadedList, WatchlistCatalog};
 use crate::grpc::{ScreeningApi, access};
+use crate::imports::Importer;
 use crate::lists;
 use crate::store::Store;
 
@@ -42,8 +43,23 @@ impl Application {
             );
             catalog.replace(list);
         }
+        // Lists imported at run time win over start-up files of the same name: they are the
+        // newer word, and every instance sharing the database must serve the same version.
+        let importer = Importer::new(catalog.clone(), store.clone());
+        importer
+            .sync_from_store()
+            .await
+            .context("serving stored imports")?;
         let shutdown = CancellationToken::new();
-        let api = ScreeningApi::new(catalog, config.default_threshold, shutdown.clone());
+        importer
+            .clone()
+            .spawn_sync_loop(config.import_sync_interval(), shutdown.clone());
+        let api = ScreeningApi::new(
+            catalog,
+            importer,
+            config.default_threshold,
+            shutdown.clone(),
+        );
         let auth = AuthLayer::new(
             Credentials::from_optional_file(config.auth_tokens_file.as_deref())?,
             access::policy,

@@ -57,12 +57,23 @@ pub fn rpc_trace_layer() -> RpcTraceLayer {
 }
 
 fn rpc_span(request: &Request<tonic::body::Body>) -> Span {
-    tracing::info_span!(
-        "rpc",
-        method = %request.uri().path(),
-        code = field::Empty,
-        latency_ms = field::Empty,
-    )
+    let method = request.uri().path();
+    // Orchestrators probe health every few seconds; at INFO those lines would drown the rest.
+    if method.starts_with("/grpc.health.v1.Health/") {
+        tracing::debug_span!(
+            "rpc",
+            method,
+            code = field::Empty,
+            latency_ms = field::Empty
+        )
+    } else {
+        tracing::info_span!(
+            "rpc",
+            method,
+            code = field::Empty,
+            latency_ms = field::Empty
+        )
+    }
 }
 
 /// Error statuses arrive in the headers ("trailers-only"); successful ones at the end of the
@@ -104,6 +115,15 @@ fn finish(span: &Span, code: tonic::Code, latency: Duration) {
     span.record("code", field::debug(code));
     span.record("latency_ms", latency_ms);
     let _guard = span.enter();
+    // A span below the enabled level (or a DEBUG one) marks a routine call: successes stay
+    // quiet, failures are still reported.
+    let routine = span
+        .metadata()
+        .is_none_or(|m| *m.level() == tracing::Level::DEBUG);
+    if routine && code == tonic::Code::Ok {
+        tracing::debug!(?code, latency_ms, "rpc finished");
+        return;
+    }
     match code {
         tonic::Code::Ok
         | tonic::Code::NotFound

@@ -42,7 +42,71 @@ pub struct RecordedHit {
     pub entry_primary_name: String,
     pub entry_type: String,
     pub watchlist_version: String,
+    /// Content hash of the entry as screened; a dismissal holds only while it is unchanged.
+    #[serde(default)]
+    pub entry_version: String,
     pub explanation: RecordedExplanation,
+}
+
+/// A reviewer's decision on one hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Confirmed,
+    FalsePositive,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Confirmed => "confirmed",
+            Decision::FalsePositive => "false_positive",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<Self> {
+        [Decision::Confirmed, Decision::FalsePositive]
+            .into_iter()
+            .find(|d| d.as_str() == stored)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HitReview {
+    pub watchlist: String,
+    pub entry_id: String,
+    /// The entry's content hash when it was reviewed.
+    pub entry_version: String,
+    pub decision: Decision,
+    pub reason: String,
+    pub reviewer: String,
+    pub reviewed_at: OffsetDateTime,
+}
+
+impl HitReview {
+    fn concerns(&self, hit: &RecordedHit) -> bool {
+        self.watchlist == hit.watchlist && self.entry_id == hit.entry_id
+    }
+}
+
+/// Where a screened subject stands once reviewers' decisions are taken into account:
+/// a confirmed hit makes a confirmed match; a hit dismissed as a false positive no longer
+/// raises the alarm unless its entry has changed since; any other hit awaits review.
+pub fn derive_state(hits: &[RecordedHit], reviews: &[HitReview]) -> ScreeningState {
+    let mut awaiting_review = false;
+    for hit in hits {
+        match reviews.iter().find(|r| r.concerns(hit)) {
+            Some(review) if review.decision == Decision::Confirmed => {
+                return ScreeningState::ConfirmedMatch;
+            }
+            Some(review) if review.entry_version == hit.entry_version => {}
+            _ => awaiting_review = true,
+        }
+    }
+    if awaiting_review {
+        ScreeningState::PotentialMatch
+    } else {
+        ScreeningState::Clear
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,13 +146,9 @@ impl Screening {
         }
     }
 
-    /// Records a result obtained at `at`: any hit makes the subject a potential match.
-    pub fn completed(result: ScreeningResult, at: OffsetDateTime) -> Self {
-        let state = if result.matched {
-            ScreeningState::PotentialMatch
-        } else {
-            ScreeningState::Clear
-        };
+    /// Records a result obtained at `at`, in the light of earlier reviews of its hits.
+    pub fn completed(result: ScreeningResult, at: OffsetDateTime, reviews: &[HitReview]) -> Self {
+        let state = derive_state(&result.hits, reviews);
         Self {
             state,
             matched: result.matched,
@@ -97,5 +157,84 @@ impl Screening {
             versions: result.versions,
             screened_at: Some(at),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(entry_id: &str, entry_version: &str) -> RecordedHit {
+        RecordedHit {
+            watchlist: "un".into(),
+            entry_id: entry_id.into(),
+            score: 0.9,
+            matched_name: "X".into(),
+            entry_primary_name: "X".into(),
+            entry_type: "ENTRY_TYPE_PERSON".into(),
+            watchlist_version: "v1".into(),
+            entry_version: entry_version.into(),
+            explanation: RecordedExplanation {
+                query_name: "X".into(),
+                name_score: 0.9,
+                summary: String::new(),
+                name_parts: Vec::new(),
+                adjustments: Vec::new(),
+            },
+        }
+    }
+
+    fn review(entry_id: &str, entry_version: &str, decision: Decision) -> HitReview {
+        HitReview {
+            watchlist: "un".into(),
+            entry_id: entry_id.into(),
+            entry_version: entry_version.into(),
+            decision,
+            reason: "checked".into(),
+            reviewer: "r".into(),
+            reviewed_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn no_hits_is_clear_and_an_unreviewed_hit_is_a_potential_match() {
+        assert_eq!(derive_state(&[], &[]), ScreeningState::Clear);
+        assert_eq!(
+            derive_state(&[hit("1", "a")], &[]),
+            ScreeningState::PotentialMatch
+        );
+    }
+
+    #[test]
+    fn dismissing_every_hit_makes_the_subject_clear() {
+        let hits = [hit("1", "a"), hit("2", "b")];
+        let reviews = [
+            review("1", "a", Decision::FalsePositive),
+            review("2", "b", Decision::FalsePositive),
+        ];
+        assert_eq!(derive_state(&hits, &reviews), ScreeningState::Clear);
+        assert_eq!(
+            derive_state(&hits, &reviews[..1]),
+            ScreeningState::PotentialMatch
+        );
+    }
+
+    #[test]
+    fn a_dismissal_stops_counting_once_the_entry_changes() {
+        let reviews = [review("1", "a", Decision::FalsePositive)];
+        assert_eq!(
+            derive_state(&[hit("1", "b")], &reviews),
+            ScreeningState::PotentialMatch
+        );
+    }
+
+    #[test]
+    fn a_confirmed_hit_makes_a_confirmed_match() {
+        let hits = [hit("1", "a"), hit("2", "b")];
+        let reviews = [review("2", "b", Decision::Confirmed)];
+        assert_eq!(
+            derive_state(&hits, &reviews),
+            ScreeningState::ConfirmedMatch
+        );
     }
 }

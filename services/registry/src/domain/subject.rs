@@ -4,7 +4,7 @@ use person::Person;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::screening::Screening;
+use super::screening::{HitReview, Screening};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subject {
@@ -14,6 +14,8 @@ pub struct Subject {
     pub person: Person,
     pub status: SubjectStatus,
     pub screening: Screening,
+    /// Reviewers' decisions on hits, one per list entry.
+    pub reviews: Vec<HitReview>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     /// Incremented on every change; the etag clients send back.
@@ -85,6 +87,21 @@ impl SubjectStatus {
     pub fn parse(stored: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == stored)
     }
+
+    /// The moves the case lifecycle allows. A person must be located before being taken
+    /// into custody, and leaves custody by release or removal; a closed case stays closed.
+    pub fn can_move_to(self, next: SubjectStatus) -> bool {
+        use SubjectStatus::*;
+        matches!(
+            (self, next),
+            (Identified, Located | WhereaboutsUnknown | Closed)
+                | (Located, InCustody | WhereaboutsUnknown | Closed)
+                | (InCustody, Released | Removed)
+                | (Released, Located | WhereaboutsUnknown | Closed)
+                | (Removed, Closed)
+                | (WhereaboutsUnknown, Located | Closed)
+        )
+    }
 }
 
 /// Where a subject stands with respect to the watchlists.
@@ -138,6 +155,24 @@ mod tests {
         }
         for state in ScreeningState::ALL {
             assert_eq!(ScreeningState::parse(state.as_str()), Some(state));
+        }
+    }
+
+    #[test]
+    fn the_case_lifecycle_refuses_impossible_moves() {
+        use SubjectStatus::*;
+        assert!(Identified.can_move_to(Located));
+        assert!(Located.can_move_to(InCustody));
+        assert!(InCustody.can_move_to(Released));
+        assert!(!Identified.can_move_to(InCustody), "must be located first");
+        assert!(
+            !InCustody.can_move_to(Closed),
+            "custody ends by release or removal"
+        );
+        assert!(!Removed.can_move_to(Located));
+        for next in SubjectStatus::ALL {
+            assert!(!Closed.can_move_to(next), "a closed case stays closed");
+            assert!(!next.can_move_to(next), "a move changes the status");
         }
     }
 

@@ -9,6 +9,8 @@ use uuid::Uuid;
 use wire::common::v1 as common;
 use wire::registry::v1 as pb;
 
+use crate::domain::audit::AuditEvent;
+use crate::domain::screening::{Decision, HitReview};
 use crate::domain::subject::{RequestId, ScreeningState, Subject, SubjectStatus};
 use crate::screening_client::hit_to_wire;
 use crate::store::SubjectFilter;
@@ -96,10 +98,16 @@ impl TryFrom<pb::ListSubjectsRequest> for SubjectFilter {
                 None
             }
         };
+        let newly_matched_since_ms = request.newly_matched_since.and_then(|at| {
+            timestamp_millis(&at)
+                .map_err(|_| violations.add("newly_matched_since", "is not a valid time"))
+                .ok()
+        });
         violations.into_result(SubjectFilter {
             screening_state,
             status,
             before,
+            newly_matched_since_ms,
             limit: page_size + 1,
         })
     }
@@ -109,7 +117,7 @@ pub fn encode_page_token(last: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(last.as_bytes())
 }
 
-fn decode_page_token(token: &str) -> Result<Uuid, ()> {
+pub fn decode_page_token(token: &str) -> Result<Uuid, ()> {
     let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| ())?;
     Uuid::from_slice(&bytes).map_err(|_| ())
 }
@@ -135,11 +143,58 @@ pub fn subject(subject: &Subject) -> pb::Subject {
                 .collect(),
             screen_time: screening.screened_at.map(timestamp),
             threshold: screening.threshold,
+            reviews: subject.reviews.iter().map(review).collect(),
         }),
         create_time: Some(timestamp(subject.created_at)),
         update_time: Some(timestamp(subject.updated_at)),
         etag: subject.revision.to_string(),
     }
+}
+
+fn review(review: &HitReview) -> pb::HitReview {
+    pb::HitReview {
+        watchlist: review.watchlist.clone(),
+        entry_id: review.entry_id.clone(),
+        decision: match review.decision {
+            Decision::Confirmed => pb::HitDecision::Confirmed,
+            Decision::FalsePositive => pb::HitDecision::FalsePositive,
+        } as i32,
+        reason: review.reason.clone(),
+        reviewer: review.reviewer.clone(),
+        review_time: Some(timestamp(review.reviewed_at)),
+        entry_version: review.entry_version.clone(),
+    }
+}
+
+pub fn history_event(event: &AuditEvent) -> pb::HistoryEvent {
+    pb::HistoryEvent {
+        action: event.action.as_str().to_owned(),
+        actor: event.actor.as_str().to_owned(),
+        request_id: event.request_id.clone(),
+        event_time: Some(timestamp(event.at)),
+        details: event.details.clone(),
+    }
+}
+
+/// The wire name of a status or state, as statistics key them.
+pub fn status_name(status: SubjectStatus) -> &'static str {
+    status_to_wire(status).as_str_name()
+}
+
+pub fn screening_state_name(state: ScreeningState) -> &'static str {
+    screening_state_to_wire(state).as_str_name()
+}
+
+/// A wire time as Unix milliseconds, the precision the store keeps; refuses times before
+/// 1970 and nanoseconds out of range.
+fn timestamp_millis(at: &Timestamp) -> Result<i64, ()> {
+    if at.seconds < 0 || !(0..1_000_000_000).contains(&at.nanos) {
+        return Err(());
+    }
+    at.seconds
+        .checked_mul(1000)
+        .and_then(|ms| ms.checked_add(i64::from(at.nanos / 1_000_000)))
+        .ok_or(())
 }
 
 fn timestamp(at: OffsetDateTime) -> Timestamp {
@@ -161,7 +216,7 @@ fn status_to_wire(status: SubjectStatus) -> pb::SubjectStatus {
     }
 }
 
-fn status_from_wire(status: pb::SubjectStatus) -> Option<SubjectStatus> {
+pub fn status_from_wire(status: pb::SubjectStatus) -> Option<SubjectStatus> {
     SubjectStatus::ALL
         .into_iter()
         .find(|s| status_to_wire(*s) == status)
@@ -191,6 +246,17 @@ mod tests {
         let id = Uuid::now_v7();
         assert_eq!(decode_page_token(&encode_page_token(id)), Ok(id));
         assert!(decode_page_token("not-a-token").is_err());
+    }
+
+    #[test]
+    fn newly_matched_since_is_read_to_the_millisecond_and_times_before_1970_are_refused() {
+        let at = |seconds, nanos| Timestamp { seconds, nanos };
+        assert_eq!(
+            timestamp_millis(&at(1_714_694_400, 123_456_789)),
+            Ok(1_714_694_400_123)
+        );
+        assert!(timestamp_millis(&at(-1, 0)).is_err());
+        assert!(timestamp_millis(&at(0, 1_000_000_000)).is_err());
     }
 
     #[test]

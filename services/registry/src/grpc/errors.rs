@@ -4,21 +4,31 @@ use person::FieldViolations;
 use service_kit::errors::{internal, invalid_argument};
 use tonic::Status;
 
+use crate::casework::CaseError;
 use crate::intake::IntakeError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("invalid request: {0}")]
     InvalidArgument(FieldViolations),
-    #[error("subject not found")]
-    NotFound,
+    #[error("{0}")]
+    NotFound(String),
     #[error("{0}")]
     AlreadyExists(String),
+    #[error("{0}")]
+    FailedPrecondition(String),
+    #[error("{0}")]
+    Aborted(String),
+
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
 
 impl ApiError {
+    pub fn subject_not_found() -> Self {
+        ApiError::NotFound("subject not found".to_owned())
+    }
+
     pub fn invalid(field: &str, description: impl Into<String>) -> Self {
         let mut violations = FieldViolations::new();
         violations.add(field, description);
@@ -41,12 +51,26 @@ impl From<IntakeError> for ApiError {
     }
 }
 
+impl From<CaseError> for ApiError {
+    fn from(error: CaseError) -> Self {
+        match error {
+            CaseError::NotFound => ApiError::subject_not_found(),
+            CaseError::Stale => ApiError::Aborted(error.to_string()),
+            CaseError::NotAllowedNow(message) => ApiError::FailedPrecondition(message),
+            CaseError::NoSuchHit { .. } => ApiError::NotFound(error.to_string()),
+            CaseError::Unexpected(error) => ApiError::Unexpected(error),
+        }
+    }
+}
+
 impl From<ApiError> for Status {
     fn from(error: ApiError) -> Self {
         match error {
             ApiError::InvalidArgument(violations) => invalid_argument(&violations),
-            ApiError::NotFound => Status::not_found("subject not found"),
+            ApiError::NotFound(message) => Status::not_found(message),
             ApiError::AlreadyExists(message) => Status::already_exists(message),
+            ApiError::FailedPrecondition(message) => Status::failed_precondition(message),
+            ApiError::Aborted(message) => Status::aborted(message),
             ApiError::Unexpected(error) => internal(&error),
         }
     }

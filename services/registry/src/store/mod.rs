@@ -1,11 +1,22 @@
 //! Persistence of subjects and their screenings, on SQLite (embedded default) or PostgreSQL.
 
+mod audit;
+mod queue;
 mod rows;
+mod screenings;
+mod statistics;
+mod updates;
+
+pub use statistics::Statistics;
+
+pub use queue::{Claimed, Lease, versions_key};
+pub use updates::{ChangeRecord, Updated};
 
 use anyhow::Context;
 use sqlx::AnyPool;
 use uuid::Uuid;
 
+use crate::domain::audit::AuditEvent;
 use crate::domain::subject::{RequestId, ScreeningState, Subject, SubjectStatus};
 use rows::SubjectRow;
 
@@ -19,6 +30,7 @@ const SUBJECT_COLUMNS: &str = "id, request_id, request_fingerprint, person_json,
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
+    backend: db::Backend,
 }
 
 /// The outcome of recording an intake.
@@ -39,6 +51,9 @@ pub struct SubjectFilter {
     pub status: Option<SubjectStatus>,
     /// Only subjects with an id below this one (the previous page's last).
     pub before: Option<Uuid>,
+    /// Only subjects that a screening turned from clear (or pending) into a potential match
+    /// at or after this time (Unix milliseconds).
+    pub newly_matched_since_ms: Option<i64>,
     pub limit: i64,
 }
 
@@ -47,7 +62,10 @@ impl Store {
         let pool = db::connect(database_url, &SQLITE_MIGRATIONS, &POSTGRES_MIGRATIONS)
             .await
             .context("opening the registry database")?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            backend: db::Backend::of(database_url)?,
+        })
     }
 
     /// Records a new subject and its first screening in one transaction. When the request id
@@ -56,12 +74,13 @@ impl Store {
         &self,
         subject: &Subject,
         fingerprint: &str,
+        audit_events: &[AuditEvent],
     ) -> anyhow::Result<Inserted> {
         let row = SubjectRow::from_subject(subject, fingerprint)?;
         let mut tx = self.pool.begin().await.context("starting a transaction")?;
         let inserted = sqlx::query(&format!(
-            "INSERT INTO subjects ({SUBJECT_COLUMNS})
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            "INSERT INTO subjects ({SUBJECT_COLUMNS}, screened_versions)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
              ON CONFLICT (request_id) DO NOTHING"
         ))
         .bind(&row.id)
@@ -78,6 +97,7 @@ impl Store {
         .bind(row.created_at_ms)
         .bind(row.updated_at_ms)
         .bind(row.revision)
+        .bind(&row.screened_versions)
         .execute(&mut *tx)
         .await
         .context("inserting a subject")?
@@ -95,23 +115,11 @@ impl Store {
             });
         }
 
-        if let Some(screened_at_ms) = row.screened_at_ms {
-            sqlx::query(
-                "INSERT INTO screenings
-                   (id, subject_id, state, matched, threshold, hits_json, versions_json, screened_at_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(Uuid::now_v7().to_string())
-            .bind(&row.id)
-            .bind(&row.screening_state)
-            .bind(row.matched)
-            .bind(row.threshold)
-            .bind(&row.hits_json)
-            .bind(&row.versions_json)
-            .bind(screened_at_ms)
-            .execute(&mut *tx)
-            .await
-            .context("recording a screening")?;
+        if subject.screening.screened_at.is_some() {
+            screenings::append(&mut tx, subject.id, &subject.screening).await?;
+        }
+        for event in audit_events {
+            audit::append(&mut tx, event).await?;
         }
         tx.commit().await.context("committing an intake")?;
         Ok(Inserted::Created(subject.clone()))
@@ -129,11 +137,10 @@ impl Store {
         .fetch_optional(&self.pool)
         .await
         .context("reading a subject by request id")?;
-        row.map(|row| {
-            let fingerprint = row.request_fingerprint.clone();
-            Ok((row.into_subject()?, fingerprint))
-        })
-        .transpose()
+        let Some(row) = row else { return Ok(None) };
+        let fingerprint = row.request_fingerprint.clone();
+        let subject = self.with_reviews(vec![row.into_subject()?]).await?;
+        Ok(subject.into_iter().next().map(|s| (s, fingerprint)))
     }
 
     pub async fn get_subject(&self, id: Uuid) -> anyhow::Result<Option<Subject>> {
@@ -144,7 +151,8 @@ impl Store {
         .fetch_optional(&self.pool)
         .await
         .context("reading a subject")?;
-        row.map(SubjectRow::into_subject).transpose()
+        let Some(row) = row else { return Ok(None) };
+        Ok(self.with_reviews(vec![row.into_subject()?]).await?.pop())
     }
 
     /// Subjects matching `filter`, newest first.
@@ -156,6 +164,7 @@ impl Store {
              WHERE ($1 = '' OR screening_state = $1)
                AND ($2 = '' OR status = $2)
                AND ($3 = '' OR id < $3)
+               AND ($5 < 0 OR matched_since_ms >= $5)
              ORDER BY id DESC
              LIMIT $4"
         ))
@@ -163,10 +172,15 @@ impl Store {
         .bind(filter.status.map_or("", SubjectStatus::as_str))
         .bind(filter.before.map(|id| id.to_string()).unwrap_or_default())
         .bind(filter.limit)
+        .bind(filter.newly_matched_since_ms.map_or(-1, |ms| ms.max(0)))
         .fetch_all(&self.pool)
         .await
         .context("listing subjects")?;
-        rows.into_iter().map(SubjectRow::into_subject).collect()
+        let subjects = rows
+            .into_iter()
+            .map(SubjectRow::into_subject)
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        self.with_reviews(subjects).await
     }
 
     /// Every recorded screening time of a subject, oldest first (its screening history).

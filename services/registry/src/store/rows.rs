@@ -23,13 +23,16 @@ pub(super) struct SubjectRow {
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
     pub revision: i64,
+    /// Written, never read back into a subject: `store::versions_key` of the screening.
+    #[sqlx(default)]
+    pub screened_versions: String,
 }
 
 pub(super) fn millis(at: OffsetDateTime) -> i64 {
     (at.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-fn from_millis(ms: i64) -> anyhow::Result<OffsetDateTime> {
+pub(super) fn from_millis(ms: i64) -> anyhow::Result<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .context("a stored time is out of range")
 }
@@ -53,6 +56,7 @@ impl SubjectRow {
             created_at_ms: millis(subject.created_at),
             updated_at_ms: millis(subject.updated_at),
             revision: subject.revision,
+            screened_versions: super::versions_key(&screening.versions),
         })
     }
 
@@ -75,6 +79,7 @@ impl SubjectRow {
                     .with_context(|| corrupt("list versions"))?,
                 screened_at: self.screened_at_ms.map(from_millis).transpose()?,
             },
+            reviews: Vec::new(),
             created_at: from_millis(self.created_at_ms)?,
             updated_at: from_millis(self.updated_at_ms)?,
             revision: self.revision,

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 
 use crate::domain::entry::{NameKind, WatchlistEntry};
-use crate::domain::matching::name_tokens;
+use crate::domain::matching::{Part, PartStatistics, Vocabulary, prepare};
 use crate::lists::ListFormat;
 
 /// One version of one list, ready to screen against.
@@ -21,15 +21,24 @@ pub struct LoadedList {
     pub loaded_at: OffsetDateTime,
     pub entries: Vec<WatchlistEntry>,
     pub(crate) names: Vec<PreparedName>,
+    /// How common each name part is on this list, which sets how much it weighs.
+    pub(crate) statistics: PartStatistics,
+    /// The distinct parts of the list's names.
+    pub(crate) vocabulary: Vocabulary,
 }
 
-/// An entry name with its tokens computed once at load time.
+/// An entry name with its parts, their comparison keys and weights computed once at load
+/// time.
 #[derive(Debug)]
 pub(crate) struct PreparedName {
     pub entry: usize,
     pub name: usize,
     pub kind: NameKind,
-    pub tokens: Vec<String>,
+    pub parts: Vec<Part>,
+    /// `statistics.weight` of each part.
+    pub weights: Vec<f64>,
+    /// `vocabulary` id of each part.
+    pub part_ids: Vec<u32>,
 }
 
 impl LoadedList {
@@ -39,7 +48,7 @@ impl LoadedList {
         version: String,
         entries: Vec<WatchlistEntry>,
     ) -> Self {
-        let names = entries
+        let mut names: Vec<PreparedName> = entries
             .iter()
             .enumerate()
             .flat_map(|(entry_index, entry)| {
@@ -51,11 +60,24 @@ impl LoadedList {
                         entry: entry_index,
                         name: name_index,
                         kind: name.kind,
-                        tokens: name_tokens(&name.full_name),
+                        parts: prepare(&name.full_name),
+                        weights: Vec::new(),
+                        part_ids: Vec::new(),
                     })
             })
-            .filter(|prepared| !prepared.tokens.is_empty())
+            .filter(|prepared| !prepared.parts.is_empty())
             .collect();
+        // Names are in entry order, so each entry's names are one run.
+        let statistics = PartStatistics::from_entries(
+            names
+                .chunk_by(|a, b| a.entry == b.entry)
+                .map(|run| run.iter().map(|n| n.parts.as_slice())),
+        );
+        let mut vocabulary = Vocabulary::default();
+        for name in &mut names {
+            name.weights = statistics.weights(&name.parts);
+            name.part_ids = name.parts.iter().map(|p| vocabulary.intern(p)).collect();
+        }
         Self {
             name,
             format,
@@ -63,6 +85,8 @@ impl LoadedList {
             loaded_at: OffsetDateTime::now_utc(),
             entries,
             names,
+            statistics,
+            vocabulary,
         }
     }
 }

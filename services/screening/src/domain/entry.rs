@@ -1,6 +1,7 @@
 //! A watchlist entry as the matcher sees it, whatever format it came from.
 
 use person::{CountryCode, Gender, IdentityDocument, PartialDate};
+use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WatchlistEntry {
@@ -48,6 +49,40 @@ impl WatchlistEntry {
     pub fn primary_name(&self) -> &str {
         self.names.first().map_or("", |n| n.full_name.as_str())
     }
+
+    /// A hash of everything screening uses from the entry, so that a reviewer's decision can
+    /// be tied to the entry as it was reviewed. Each field is length-prefixed so that no two
+    /// different entries encode alike.
+    pub fn content_version(&self) -> String {
+        let mut hasher = Sha256::new();
+        let mut field = |value: &str| {
+            hasher.update((value.len() as u64).to_le_bytes());
+            hasher.update(value.as_bytes());
+        };
+        field(&self.id);
+        field(&format!("{:?}", self.entry_type));
+        for name in &self.names {
+            field(&format!("{:?}", name.kind));
+            field(&name.full_name);
+        }
+        for date in &self.birth_dates {
+            field(&date.to_string());
+        }
+        for country in &self.nationalities {
+            field(country.as_str());
+        }
+        field(&format!("{:?}", self.gender));
+        for document in &self.documents {
+            field(&document.number);
+            field(
+                &document
+                    .issuing_country
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        hex::encode(&hasher.finalize()[..16])
+    }
 }
 
 impl EntryName {
@@ -56,5 +91,42 @@ impl EntryName {
             full_name: full_name.into(),
             kind,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry() -> WatchlistEntry {
+        WatchlistEntry {
+            id: "1".into(),
+            entry_type: EntryType::Person,
+            names: vec![EntryName::new("Ivan PETROV", NameKind::Primary)],
+            birth_dates: vec!["1970".parse().expect("a date")],
+            nationalities: Vec::new(),
+            gender: None,
+            documents: Vec::new(),
+            programs: vec!["X".into()],
+            remarks: None,
+        }
+    }
+
+    #[test]
+    fn the_content_version_changes_with_what_screening_uses_and_only_that() {
+        let original = entry();
+        let mut renamed = entry();
+        renamed
+            .names
+            .push(EntryName::new("Ivan PETROFF", NameKind::Alias));
+        let mut redated = entry();
+        redated.birth_dates = vec!["1971".parse().expect("a date")];
+        let mut reprogrammed = entry();
+        reprogrammed.programs = vec!["Y".into()];
+
+        assert_eq!(original.content_version(), entry().content_version());
+        assert_ne!(original.content_version(), renamed.content_version());
+        assert_ne!(original.content_version(), redated.content_version());
+        assert_eq!(original.content_version(), reprogrammed.content_version());
     }
 }

@@ -6,7 +6,10 @@ use person::Person;
 
 use crate::domain::catalog::{LoadedList, Snapshot};
 use crate::domain::entry::{EntryType, NameKind};
-use crate::domain::matching::{Adjustment, PartMatch, compare_names, evidence, name_tokens};
+use crate::domain::matching::{
+    Adjustment, Part, PartMatch, QuerySimilarities, compare_names, evidence, name_score_with,
+    prepare,
+};
 
 /// The score at or above which a hit is reported when the caller sets no threshold.
 pub const DEFAULT_THRESHOLD: f64 = 0.85;
@@ -49,6 +52,8 @@ pub struct Hit {
     pub watchlist: String,
     pub watchlist_version: String,
     pub entry_id: String,
+    /// Content hash of the entry (`WatchlistEntry::content_version`).
+    pub entry_version: String,
     pub entry_type: EntryType,
     pub score: f64,
     pub matched_name: String,
@@ -114,12 +119,12 @@ pub fn screen(
             .collect::<Result<_, _>>()?
     };
 
-    let query_names: Vec<(&str, Vec<String>)> = query
+    let query_names: Vec<(&str, Vec<Part>)> = query
         .person
         .names
         .iter()
-        .map(|n| (n.full_name.as_str(), name_tokens(&n.full_name)))
-        .filter(|(_, tokens)| !tokens.is_empty())
+        .map(|n| (n.full_name.as_str(), prepare(&n.full_name)))
+        .filter(|(_, parts)| !parts.is_empty())
         .collect();
 
     let mut hits = Vec::new();
@@ -146,16 +151,35 @@ pub fn screen(
 
 fn screen_list(
     list: &LoadedList,
-    query_names: &[(&str, Vec<String>)],
+    query_names: &[(&str, Vec<Part>)],
     person: &Person,
     threshold: f64,
 ) -> Vec<Hit> {
-    // Best name comparison per entry, over every query name and entry name.
-    let mut best: HashMap<usize, (f64, usize, usize, Vec<PartMatch>)> = HashMap::new();
-    for prepared in &list.names {
-        for (query_index, (_, tokens)) in query_names.iter().enumerate() {
-            let comparison = compare_names(tokens, &prepared.tokens);
-            let mut score = comparison.score;
+    // A query part weighs what it weighs on this list.
+    let query_weights: Vec<Vec<f64>> = query_names
+        .iter()
+        .map(|(_, parts)| list.statistics.weights(parts))
+        .collect();
+    let similarities: Vec<QuerySimilarities> = query_names
+        .iter()
+        .map(|(_, parts)| QuerySimilarities::new(parts, &list.vocabulary))
+        .collect();
+    // Best name score per entry, over every query name and entry name:
+    // (score, query name, prepared name).
+    let mut best: HashMap<usize, (f64, usize, usize)> = HashMap::new();
+    for (prepared_index, prepared) in list.names.iter().enumerate() {
+        for (query_index, (_, parts)) in query_names.iter().enumerate() {
+            let table = &similarities[query_index];
+            if !table.any_pair(&prepared.part_ids) {
+                continue;
+            }
+            let mut score = name_score_with(
+                parts,
+                &query_weights[query_index],
+                &prepared.parts,
+                &prepared.weights,
+                |i, j| table.get(i, prepared.part_ids[j]),
+            );
             if prepared.kind == NameKind::WeakAlias {
                 score *= WEAK_ALIAS_FACTOR;
             }
@@ -164,44 +188,197 @@ fn screen_list(
             }
             let current = best.get(&prepared.entry).map_or(-1.0, |b| b.0);
             if score > current {
-                best.insert(
-                    prepared.entry,
-                    (score, query_index, prepared.name, comparison.parts),
-                );
+                best.insert(prepared.entry, (score, query_index, prepared_index));
             }
         }
     }
 
     best.into_iter()
-        .filter_map(
-            |(entry_index, (name_score, query_index, name_index, parts))| {
-                let entry = list.entries.get(entry_index)?;
-                let adjustments = evidence::adjustments(person, entry);
-                let total: f64 = name_score + adjustments.iter().map(|a| a.delta).sum::<f64>();
-                let score = total.clamp(0.0, 1.0);
-                (score >= threshold).then(|| Hit {
-                    watchlist: list.name.clone(),
-                    watchlist_version: list.version.clone(),
-                    entry_id: entry.id.clone(),
-                    entry_type: entry.entry_type,
-                    score,
-                    matched_name: entry
-                        .names
-                        .get(name_index)
-                        .map(|n| n.full_name.clone())
-                        .unwrap_or_default(),
-                    primary_name: entry.primary_name().to_owned(),
-                    explanation: Explanation {
-                        query_name: query_names
-                            .get(query_index)
-                            .map(|(n, _)| (*n).to_owned())
-                            .unwrap_or_default(),
-                        name_score,
-                        parts,
-                        adjustments,
-                    },
-                })
-            },
-        )
+        .filter_map(|(entry_index, (name_score, query_index, prepared_index))| {
+            let entry = list.entries.get(entry_index)?;
+            let adjustments = evidence::adjustments(person, entry);
+            let total: f64 = name_score + adjustments.iter().map(|a| a.delta).sum::<f64>();
+            let score = reported(total.clamp(0.0, 1.0));
+            if score < threshold {
+                return None;
+            }
+            let prepared = list.names.get(prepared_index)?;
+            let (query_name, query_parts) = query_names.get(query_index)?;
+            let comparison = compare_names(
+                query_parts,
+                query_weights.get(query_index)?,
+                &prepared.parts,
+                &prepared.weights,
+            );
+            Some(Hit {
+                watchlist: list.name.clone(),
+                watchlist_version: list.version.clone(),
+                entry_id: entry.id.clone(),
+                entry_version: entry.content_version(),
+                entry_type: entry.entry_type,
+                score,
+                matched_name: entry
+                    .names
+                    .get(prepared.name)
+                    .map(|n| n.full_name.clone())
+                    .unwrap_or_default(),
+                primary_name: entry.primary_name().to_owned(),
+                explanation: Explanation {
+                    query_name: (*query_name).to_owned(),
+                    name_score: reported(name_score),
+                    parts: comparison
+                        .parts
+                        .into_iter()
+                        .map(|p| PartMatch {
+                            similarity: reported(p.similarity),
+                            weight: reported(p.weight),
+                            ..p
+                        })
+                        .collect(),
+                    adjustments,
+                },
+            })
+        })
         .collect()
+}
+
+/// Scores are reported to four decimals: finer digits mean nothing to a reviewer, and a
+/// value with four decimals survives every decimal round trip (JSON storage, logs,
+/// exports) bit for bit, so a stored screening compares equal to the one returned.
+fn reported(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::domain::entry::{EntryName, WatchlistEntry};
+    use crate::lists::ListFormat;
+
+    fn entry(id: &str, names: &[(&str, NameKind)], born: &str) -> WatchlistEntry {
+        WatchlistEntry {
+            id: id.into(),
+            entry_type: EntryType::Person,
+            names: names.iter().map(|(n, k)| EntryName::new(*n, *k)).collect(),
+            birth_dates: vec![born.parse().expect("a date")],
+            nationalities: Vec::new(),
+            gender: None,
+            documents: Vec::new(),
+            programs: Vec::new(),
+            remarks: None,
+        }
+    }
+
+    fn snapshot() -> Snapshot {
+        let list = LoadedList::new(
+            "test".into(),
+            ListFormat::Csv,
+            "v1".into(),
+            vec![
+                entry(
+                    "1",
+                    &[
+                        ("AL-TIKRITI, Qusay Saddam Hussein", NameKind::Primary),
+                        ("قصي صدام حسين التكريتي", NameKind::OriginalScript),
+                    ],
+                    "1966",
+                ),
+                entry(
+                    "2",
+                    &[("Ivan Petrovich SIDOROV", NameKind::Primary)],
+                    "1970",
+                ),
+            ],
+        );
+        Arc::new(BTreeMap::from([("test".to_owned(), Arc::new(list))]))
+    }
+
+    fn query(name: &str, born: Option<&str>) -> ScreenQuery {
+        let mut person = Person::named(name);
+        person.birth_dates = born.iter().map(|b| b.parse().expect("a date")).collect();
+        ScreenQuery {
+            person,
+            threshold: None,
+            max_hits: None,
+            watchlists: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_misspelt_listed_name_hits_with_an_explanation_that_adds_up() {
+        let outcome = screen(
+            &snapshot(),
+            &query("Qusai Sadam Husein al Tikriti", Some("1966")),
+            DEFAULT_THRESHOLD,
+        )
+        .expect("the list exists");
+        let hit = outcome.hits.first().expect("a hit");
+        assert_eq!(hit.entry_id, "1");
+        let explanation = &hit.explanation;
+        let parts: f64 = explanation
+            .parts
+            .iter()
+            .map(|p| p.similarity * p.weight)
+            .sum();
+        assert!((parts - explanation.name_score).abs() < 1e-9);
+        let adjustments: f64 = explanation.adjustments.iter().map(|a| a.delta).sum();
+        assert!(((explanation.name_score + adjustments).clamp(0.0, 1.0) - hit.score).abs() < 1e-9);
+        assert!(
+            explanation
+                .parts
+                .iter()
+                .any(|p| p.query_part == "qusai" && p.entry_part == "qusay")
+        );
+    }
+
+    #[test]
+    fn a_contradicting_date_of_birth_keeps_a_close_name_below_the_threshold() {
+        let near = screen(
+            &snapshot(),
+            &query("Ivan Sidorov", Some("1970")),
+            DEFAULT_THRESHOLD,
+        )
+        .expect("the list exists");
+        let far = screen(
+            &snapshot(),
+            &query("Ivan Sidorov", Some("1990")),
+            DEFAULT_THRESHOLD,
+        )
+        .expect("the list exists");
+        assert!(near.matched());
+        assert!(!far.matched());
+    }
+
+    #[test]
+    fn reported_scores_survive_a_json_round_trip() {
+        let outcome = screen(
+            &snapshot(),
+            &query("Ivan Sidorov", Some("1970")),
+            DEFAULT_THRESHOLD,
+        )
+        .expect("the list exists");
+        let hit = outcome.hits.first().expect("a hit");
+        let mut values = vec![hit.score, hit.explanation.name_score];
+        for part in &hit.explanation.parts {
+            values.extend([part.similarity, part.weight]);
+        }
+        for value in values {
+            let json = serde_json::to_string(&value).expect("a number");
+            assert_eq!(serde_json::from_str::<f64>(&json).expect("a number"), value);
+        }
+    }
+
+    #[test]
+    fn an_unrelated_name_raises_no_hit() {
+        let outcome = screen(
+            &snapshot(),
+            &query("Margaret Ellen Thompson", None),
+            DEFAULT_THRESHOLD,
+        )
+        .expect("the list exists");
+        assert!(!outcome.matched());
+    }
 }

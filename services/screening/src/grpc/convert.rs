@@ -107,6 +107,7 @@ fn hit(hit: Hit) -> common::Hit {
         entry_primary_name: hit.primary_name,
         entry_type: entry_type(hit.entry_type) as i32,
         watchlist_version: hit.watchlist_version,
+        entry_version: hit.entry_version,
         explanation: Some(common::HitExplanation {
             query_name: explanation.query_name,
             name_score: explanation.name_score,

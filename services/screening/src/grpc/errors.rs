@@ -5,6 +5,7 @@ use service_kit::errors::{internal, invalid_argument};
 use tonic::Status;
 
 use crate::domain::screen::ScreenError;
+use crate::imports::ImportFailure;
 
 /// Everything a screening handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,19 @@ impl From<ScreenError> for ApiError {
             ScreenError::UnknownWatchlist(_) => violations.add("watchlists", error.to_string()),
         }
         ApiError::InvalidArgument(violations)
+    }
+}
+
+impl From<ImportFailure> for ApiError {
+    fn from(failure: ImportFailure) -> Self {
+        match failure {
+            ImportFailure::Invalid(error) => {
+                let mut violations = FieldViolations::new();
+                violations.add("files", error.to_string());
+                ApiError::InvalidArgument(violations)
+            }
+            ImportFailure::Unexpected(error) => ApiError::Unexpected(error),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod access;
 mod convert;
 mod errors;
+mod import;
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -18,13 +19,16 @@ use wire::screening::v1::screening_service_server::ScreeningService;
 
 use crate::domain::catalog::{Snapshot, WatchlistCatalog};
 use crate::domain::screen::{ScreenOutcome, ScreenQuery, screen};
+use crate::imports::Importer;
 pub use errors::ApiError;
+use import::ImportRequest;
 
 /// How many responses a `ScreenStream` may run ahead of a slow client.
 const STREAM_BUFFER: usize = 64;
 
 pub struct ScreeningApi {
     catalog: Arc<WatchlistCatalog>,
+    importer: Importer,
     default_threshold: f64,
     /// Cancelled at shutdown, so that open streams end and the server can drain.
     shutdown: CancellationToken,
@@ -33,11 +37,13 @@ pub struct ScreeningApi {
 impl ScreeningApi {
     pub fn new(
         catalog: Arc<WatchlistCatalog>,
+        importer: Importer,
         default_threshold: f64,
         shutdown: CancellationToken,
     ) -> Self {
         Self {
             catalog,
+            importer,
             default_threshold,
             shutdown,
         }
@@ -143,11 +149,20 @@ impl ScreeningService for ScreeningApi {
 
     async fn import_watchlist(
         &self,
-        _request: Request<pb::ImportWatchlistRequest>,
+        request: Request<pb::ImportWatchlistRequest>,
     ) -> Result<Response<pb::ImportWatchlistResponse>, Status> {
-        Err(Status::unimplemented(
-            "ImportWatchlist is not available yet; load lists with --watchlist at start-up",
-        ))
+        let imported_by = service_kit::auth::principal(&request)
+            .map_or_else(|| "unknown".to_owned(), |p| p.name.clone());
+        let import = ImportRequest::try_from(request.into_inner()).map_err(ApiError::from)?;
+        let (list, changed) = self
+            .importer
+            .import(&import.name, import.format, import.files, &imported_by)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(Response::new(pb::ImportWatchlistResponse {
+            watchlist: Some(convert::watchlist(&list)),
+            changed,
+        }))
     }
 
     type WatchWatchlistsStream = BoxStream<pb::WatchWatchlistsResponse>;

@@ -195,6 +195,11 @@ impl ListFiles {
             .map(|(_, c)| c.as_slice())
     }
 
+    /// Every file with its content, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(n, c)| (n.as_str(), c.as_slice()))
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.files.iter().map(|(n, _)| n.as_str())
     }

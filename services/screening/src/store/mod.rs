@@ -1,5 +1,9 @@
 //! Persistence of list versions, on SQLite (embedded default) or PostgreSQL.
 
+mod imports;
+
+pub use imports::{ImportVersion, StoredImport};
+
 use anyhow::Context;
 use sqlx::{AnyPool, Row};
 

@@ -1,9 +1,19 @@
 //! Scoring a person against a list entry, with an explanation a reviewer can check.
 
+mod align;
+mod arabic;
+mod compounds;
 pub mod evidence;
+mod keys;
 pub mod names;
 pub mod normalize;
+mod particles;
+mod parts;
+mod vocabulary;
 
 pub use evidence::Adjustment;
-pub use names::{NameComparison, PartMatch, compare_names};
-pub use normalize::name_tokens;
+pub use names::{
+    NameComparison, PartMatch, PartOutcome, compare_names, name_score, name_score_with,
+};
+pub use parts::{Part, PartStatistics, prepare};
+pub use vocabulary::{QuerySimilarities, Vocabulary};

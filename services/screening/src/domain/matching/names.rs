@@ -1,24 +1,32 @@
-//! Name similarity: align the parts of two names regardless of order and score the pairs.
+//! Name similarity: how closely a query name matches an entry name, with the part-by-part
+//! explanation a reviewer reads.
 
-use strsim::jaro_winkler;
+use super::align::{Side, align};
+use super::parts::{Part, part_similarity};
 
-/// Pairs less similar than this are treated as unrelated parts, not as weak agreement.
-const MIN_PART_SIMILARITY: f64 = 0.75;
-/// An unpaired part counts half: a name written with fewer parts (no patronymic, no middle
-/// name) is common and weaker evidence against a match than a part that disagrees.
-const UNPAIRED_WEIGHT_FACTOR: f64 = 0.5;
-/// Similarity of an initial to a full part that starts with it.
-const INITIAL_SIMILARITY: f64 = 0.85;
+/// What became of a part in the comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartOutcome {
+    /// Paired with a part of the other name (`similarity` says how closely).
+    Matched,
+    /// Left over while the other name also had parts left over: evidence against.
+    Contradicted,
+    /// Left over while the other name had none: one name is longer, weaker evidence.
+    Missing,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartMatch {
-    /// Empty when an entry part found no partner.
+    /// Empty when an entry part found no partner. Two parts written together are shown
+    /// with a space between them.
     pub query_part: String,
     /// Empty when a query part found no partner.
     pub entry_part: String,
     pub similarity: f64,
-    /// Share of the name score this pair carries (sums to 1 over all parts).
+    /// Share of the name score this pair carries (sums to 1 over all parts); the name score
+    /// is the sum of similarity × weight.
     pub weight: f64,
+    pub outcome: PartOutcome,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,85 +35,38 @@ pub struct NameComparison {
     pub parts: Vec<PartMatch>,
 }
 
-/// Longer parts carry more evidence than short ones ("al", "bin"), up to a cap.
-fn part_weight(part: &str) -> f64 {
-    part.len().clamp(1, 10) as f64
-}
-
-fn part_similarity(a: &str, b: &str) -> f64 {
-    if a == b {
-        return 1.0;
-    }
-    let is_initial_of = |short: &str, long: &str| short.len() == 1 && long.starts_with(short);
-    if is_initial_of(a, b) || is_initial_of(b, a) {
-        return INITIAL_SIMILARITY;
-    }
-    jaro_winkler(a, b)
-}
-
-/// Compares two tokenised names. Both must be non-empty for a non-zero score.
-pub fn compare_names(query: &[String], entry: &[String]) -> NameComparison {
-    if query.is_empty() || entry.is_empty() {
+/// Compares two prepared names; `query_weights` and `entry_weights` come from
+/// `PartStatistics::weights`. Both names must have parts for a non-zero score.
+pub fn compare_names(
+    query: &[Part],
+    query_weights: &[f64],
+    entry: &[Part],
+    entry_weights: &[f64],
+) -> NameComparison {
+    let slots = align(query, query_weights, entry, entry_weights, |i, j| {
+        part_similarity(&query[i], &entry[j])
+    });
+    let total: f64 = slots.iter().map(|s| s.weight).sum();
+    if slots.is_empty() || total <= 0.0 {
         return NameComparison {
             score: 0.0,
             parts: Vec::new(),
         };
     }
-
-    let mut candidates: Vec<(usize, usize, f64)> = Vec::with_capacity(query.len() * entry.len());
-    for (i, q) in query.iter().enumerate() {
-        for (j, e) in entry.iter().enumerate() {
-            let similarity = part_similarity(q, e);
-            if similarity >= MIN_PART_SIMILARITY {
-                candidates.push((i, j, similarity));
-            }
-        }
-    }
-    // Best pairs first; ties broken by position so that results are deterministic.
-    candidates.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
-
-    let mut query_used = vec![false; query.len()];
-    let mut entry_used = vec![false; entry.len()];
-    let mut pairs = Vec::new();
-    for (i, j, similarity) in candidates {
-        if !query_used[i] && !entry_used[j] {
-            query_used[i] = true;
-            entry_used[j] = true;
-            pairs.push((i, j, similarity));
-        }
-    }
-
-    let mut weighted = Vec::new();
-    for &(i, j, similarity) in &pairs {
-        let weight = part_weight(&query[i]) + part_weight(&entry[j]);
-        weighted.push((query[i].clone(), entry[j].clone(), similarity, weight));
-    }
-    for (_, q) in query.iter().enumerate().filter(|(i, _)| !query_used[*i]) {
-        weighted.push((
-            q.clone(),
-            String::new(),
-            0.0,
-            part_weight(q) * UNPAIRED_WEIGHT_FACTOR,
-        ));
-    }
-    for (_, e) in entry.iter().enumerate().filter(|(j, _)| !entry_used[*j]) {
-        weighted.push((
-            String::new(),
-            e.clone(),
-            0.0,
-            part_weight(e) * UNPAIRED_WEIGHT_FACTOR,
-        ));
-    }
-
-    let total_weight: f64 = weighted.iter().map(|w| w.3).sum();
-    let score = weighted.iter().map(|w| w.2 * w.3).sum::<f64>() / total_weight;
-    let parts = weighted
-        .into_iter()
-        .map(|(query_part, entry_part, similarity, weight)| PartMatch {
-            query_part,
-            entry_part,
-            similarity,
-            weight: weight / total_weight,
+    let score = slots.iter().map(|s| s.similarity * s.weight).sum::<f64>() / total;
+    let text = |parts: &[Part], side: Side| match side {
+        Side::None => String::new(),
+        Side::One(i) => parts[i].text.clone(),
+        Side::Two(i, j) => format!("{} {}", parts[i].text, parts[j].text),
+    };
+    let parts = slots
+        .iter()
+        .map(|slot| PartMatch {
+            query_part: text(query, slot.query),
+            entry_part: text(entry, slot.entry),
+            similarity: slot.similarity,
+            weight: slot.weight / total,
+            outcome: slot.outcome,
         })
         .collect();
     NameComparison {
@@ -114,13 +75,48 @@ pub fn compare_names(query: &[String], entry: &[String]) -> NameComparison {
     }
 }
 
+/// The name score alone, for ranking candidates before any explanation is built.
+pub fn name_score(
+    query: &[Part],
+    query_weights: &[f64],
+    entry: &[Part],
+    entry_weights: &[f64],
+) -> f64 {
+    name_score_with(query, query_weights, entry, entry_weights, |i, j| {
+        part_similarity(&query[i], &entry[j])
+    })
+}
+
+/// `name_score` with part similarities looked up rather than computed: `similarity(i, j)`
+/// must equal `part_similarity(&query[i], &entry[j])`.
+pub fn name_score_with(
+    query: &[Part],
+    query_weights: &[f64],
+    entry: &[Part],
+    entry_weights: &[f64],
+    similarity: impl Fn(usize, usize) -> f64,
+) -> f64 {
+    let slots = align(query, query_weights, entry, entry_weights, similarity);
+    let total: f64 = slots.iter().map(|s| s.weight).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    (slots.iter().map(|s| s.similarity * s.weight).sum::<f64>() / total).clamp(0.0, 1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::matching::normalize::name_tokens;
+    use crate::domain::matching::parts::{PartStatistics, prepare};
+
+    fn compare(a: &str, b: &str) -> NameComparison {
+        let statistics = PartStatistics::default();
+        let (a, b) = (prepare(a), prepare(b));
+        compare_names(&a, &statistics.weights(&a), &b, &statistics.weights(&b))
+    }
 
     fn score(a: &str, b: &str) -> f64 {
-        compare_names(&name_tokens(a), &name_tokens(b)).score
+        compare(a, b).score
     }
 
     #[test]
@@ -136,6 +132,7 @@ mod tests {
     #[test]
     fn small_misspellings_still_score_high() {
         assert!(score("Usama bin Laden", "Usama bin Ladin") > 0.9);
+        assert!(score("Sergi Lavrov", "Sergei Lavrov") > 0.9);
     }
 
     #[test]
@@ -143,6 +140,22 @@ mod tests {
         let missing = score("Ivan Sidorov", "Ivan Petrovich Sidorov");
         let contradicting = score("Ivan Kuznetsov Sidorov", "Ivan Petrovich Sidorov");
         assert!(missing > contradicting, "{missing} vs {contradicting}");
+        assert!(missing > 0.85, "{missing}");
+    }
+
+    #[test]
+    fn one_disagreeing_family_name_outweighs_agreeing_given_names() {
+        assert!(
+            score(
+                "Barzan Ibrahim Hassan al-Mosuli",
+                "Barzan Ibrahim Hassan al-Tikriti"
+            ) < 0.8
+        );
+    }
+
+    #[test]
+    fn a_lone_shared_part_is_weak_evidence() {
+        assert!(score("Shamsuddin", "Shamsuddin Mohammed Haqqani") < 0.8);
     }
 
     #[test]
@@ -156,9 +169,106 @@ mod tests {
     }
 
     #[test]
-    fn explanation_weights_sum_to_one() {
-        let comparison = compare_names(&name_tokens("A B C"), &name_tokens("A D"));
+    fn an_initial_does_not_absorb_a_contradicting_family_name() {
+        let comparison = compare("David G. Valadao", "GOTMAN, David");
+        assert!(comparison.score < 0.7, "{comparison:?}");
+        assert!(
+            comparison
+                .parts
+                .iter()
+                .any(|p| p.query_part == "valadao" && p.outcome == PartOutcome::Contradicted)
+        );
+    }
+
+    #[test]
+    fn different_initials_contradict() {
+        assert!(
+            score("Frost, William G.", "William W Frost")
+                < score("William Frost", "William W Frost")
+        );
+    }
+
+    #[test]
+    fn parts_written_together_meet_parts_written_apart() {
+        let comparison = compare("Jan Daniel Bothma", "JanDaniel Bothma");
+        assert!(comparison.score > 0.95, "{comparison:?}");
+        assert!(
+            comparison
+                .parts
+                .iter()
+                .any(|p| p.query_part == "jan daniel" && p.entry_part == "jandaniel")
+        );
+    }
+
+    #[test]
+    fn a_weak_pair_gives_way_to_parts_written_together() {
+        let comparison = compare("Ali Ma Ychou", "Ali Maychou");
+        assert!(comparison.score > 0.9, "{comparison:?}");
+    }
+
+    #[test]
+    fn spellings_of_one_arabic_name_meet() {
+        for spelling in ["Mohammed", "Mohamed", "Muhamad", "Mukhammad", "محمد"] {
+            assert!(score(spelling, "Muhammad") > 0.85, "{spelling}");
+        }
+        assert!(score("Abdurrahman", "Abd al-Rahman") == 1.0);
+        assert!(score("Yousef", "Yusuf") > 0.85);
+        assert!(score("Iusuf", "Yusuf") > 0.85);
+    }
+
+    #[test]
+    fn central_asian_and_russian_forms_meet() {
+        assert!(score("Shamsiddin Rahmonov", "Shamsidin Rakhmonov") > 0.95);
+        assert!(score("Gulnara Ivanova", "Gulnara Ivanov") > 0.95);
+        assert!(score("Sergei Petrovich", "Sergei Petrovitch") > 0.9);
+        assert!(score("Rustam Nazarzoda", "Rustam Nazarzade") > 0.9);
+    }
+
+    #[test]
+    fn a_name_in_arabic_script_meets_its_latin_spelling() {
+        assert!(score("قصي صدام حسين التكريتي", "Qusay Saddam Hussein al-Tikriti") > 0.85);
+        assert!(score("عبد الله", "Abdullah") == 1.0);
+    }
+
+    #[test]
+    fn a_name_in_cyrillic_meets_its_latin_spelling() {
+        assert!(score("Умаров Доку Хаматович", "DOKU KHAMATOVICH UMAROV") > 0.95);
+        assert!(score("Раҳмонов Шамсиддин", "Shamsiddin Rahmonov") == 1.0);
+    }
+
+    #[test]
+    fn the_explanation_adds_up_to_the_score() {
+        let comparison = compare("Ivan Kuznetsov Sidorov", "Ivan Petrovich Sidorova Ivanova");
         let total: f64 = comparison.parts.iter().map(|p| p.weight).sum();
+        let score: f64 = comparison
+            .parts
+            .iter()
+            .map(|p| p.similarity * p.weight)
+            .sum();
         assert!((total - 1.0).abs() < 1e-9);
+        assert!((score - comparison.score).abs() < 1e-9);
+        let outcomes: Vec<PartOutcome> = comparison.parts.iter().map(|p| p.outcome).collect();
+        assert!(outcomes.contains(&PartOutcome::Matched));
+        assert!(outcomes.contains(&PartOutcome::Contradicted));
+        assert!(outcomes.contains(&PartOutcome::Missing));
+    }
+
+    #[test]
+    fn a_rare_part_agreeing_weighs_more_than_a_common_one() {
+        let names: Vec<Vec<crate::domain::matching::Part>> = (0..50)
+            .map(|i| prepare(&format!("Mohammed Person{i}")))
+            .chain([prepare("Mohammed Tikriti")])
+            .collect();
+        let statistics = PartStatistics::from_entries(names.iter().map(|n| [n.as_slice()]));
+        let compare = |a: &str, b: &str| {
+            let (a, b) = (prepare(a), prepare(b));
+            compare_names(&a, &statistics.weights(&a), &b, &statistics.weights(&b)).score
+        };
+        let rare_agrees = compare("Ahmed Tikriti", "Mohammed Tikriti");
+        let common_agrees = compare("Mohammed Rawi", "Mohammed Tikriti");
+        assert!(
+            rare_agrees > common_agrees,
+            "{rare_agrees} vs {common_agrees}"
+        );
     }
 }

@@ -1,0 +1,36 @@
+//! The history of a subject's screenings: every screening is kept, the latest also on the
+//! subject row.
+
+use anyhow::Context;
+use sqlx::{Any, Transaction};
+use uuid::Uuid;
+
+use super::rows::millis;
+use crate::domain::screening::Screening;
+
+pub(super) async fn append(
+    tx: &mut Transaction<'_, Any>,
+    subject_id: Uuid,
+    screening: &Screening,
+) -> anyhow::Result<()> {
+    let screened_at = screening
+        .screened_at
+        .context("only a completed screening enters the history")?;
+    sqlx::query(
+        "INSERT INTO screenings
+           (id, subject_id, state, matched, threshold, hits_json, versions_json, screened_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(Uuid::now_v7().to_string())
+    .bind(subject_id.to_string())
+    .bind(screening.state.as_str())
+    .bind(i64::from(screening.matched))
+    .bind(screening.threshold)
+    .bind(serde_json::to_string(&screening.hits).context("encoding hits")?)
+    .bind(serde_json::to_string(&screening.versions).context("encoding list versions")?)
+    .bind(millis(screened_at))
+    .execute(&mut **tx)
+    .await
+    .context("recording a screening")?;
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! Changing a subject: one revision-checked statement plus, in the same transaction, the
+//! screening history, a review and the audit events that go with the change.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::rows::{SubjectRow, millis};
+use super::{Store, audit, screenings};
+use crate::domain::audit::AuditEvent;
+use crate::domain::screening::{Decision, HitReview};
+use crate::domain::subject::Subject;
+
+/// What accompanies a change to a subject.
+#[derive(Debug, Default)]
+pub struct ChangeRecord<'a> {
+    /// The change is a new screening, to be kept in the subject's history.
+    pub new_screening: bool,
+    /// A reviewer's decision, replacing any earlier decision on the same hit.
+    pub review: Option<&'a HitReview>,
+    pub audit: &'a [AuditEvent],
+}
+
+#[derive(Debug)]
+pub enum Updated {
+    Done,
+    /// The subject changed since `expected_revision` was read (or is gone); nothing written.
+    Stale,
+}
+
+impl Store {
+    /// Writes `subject` (whose revision must be `expected_revision + 1`) only if the stored
+    /// subject is still at `expected_revision`.
+    pub async fn update_subject(
+        &self,
+        subject: &Subject,
+        expected_revision: i64,
+        record: ChangeRecord<'_>,
+    ) -> anyhow::Result<Updated> {
+        let row = SubjectRow::from_subject(subject, "")?;
+        let mut tx = self.pool.begin().await.context("starting a transaction")?;
+        let changed = sqlx::query(
+            "UPDATE subjects SET status = $1, screening_state = $2, matched = $3, threshold = $4,
+                 hits_json = $5, versions_json = $6, screened_at_ms = $7, updated_at_ms = $8,
+                 revision = $9, screened_versions = $12,
+                 matched_since_ms = CASE WHEN screening_state IN ('clear', 'pending')
+                         AND $2 = 'potential_match'
+                     THEN $7 ELSE matched_since_ms END
+             WHERE id = $10 AND revision = $11",
+        )
+        .bind(&row.status)
+        .bind(&row.screening_state)
+        .bind(row.matched)
+        .bind(row.threshold)
+        .bind(&row.hits_json)
+        .bind(&row.versions_json)
+        .bind(row.screened_at_ms)
+        .bind(row.updated_at_ms)
+        .bind(row.revision)
+        .bind(&row.id)
+        .bind(expected_revision)
+        .bind(&row.screened_versions)
+        .execute(&mut *tx)
+        .await
+        .context("updating a subject")?
+        .rows_affected();
+        if changed == 0 {
+            tx.rollback().await.ok();
+            return Ok(Updated::Stale);
+        }
+        if record.new_screening {
+            screenings::append(&mut tx, subject.id, &subject.screening).await?;
+        }
+        if let Some(review) = record.review {
+            upsert_review(&mut tx, subject.id, review).await?;
+        }
+        for event in record.audit {
+            audit::append(&mut tx, event).await?;
+        }
+        tx.commit().await.context("committing a subject change")?;
+        Ok(Updated::Done)
+    }
+
+    /// Every reviewer decision recorded for a subject.
+    pub async fn reviews(&self, subject_id: Uuid) -> anyhow::Result<Vec<HitReview>> {
+        Ok(self
+            .reviews_of(&[subject_id])
+            .await?
+            .remove(&subject_id)
+            .unwrap_or_default())
+    }
+
+    /// Reviews of several subjects in one query, by subject.
+    pub(super) async fn reviews_of(
+        &self,
+        subject_ids: &[Uuid],
+    ) -> anyhow::Result<HashMap<Uuid, Vec<HitReview>>> {
+        if subject_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let placeholders: Vec<String> = (1..=subject_ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT subject_id, watchlist, entry_id, entry_version, decision, reason, reviewer,
+                    reviewed_at_ms
+             FROM hit_reviews WHERE subject_id IN ({}) ORDER BY watchlist, entry_id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in subject_ids {
+            query = query.bind(id.to_string());
+        }
+        let rows = query
+            .fetch_all(&self.pool)
+            .await
+            .context("reading hit reviews")?;
+        let mut by_subject: HashMap<Uuid, Vec<HitReview>> = HashMap::new();
+        for row in &rows {
+            let subject_id: String = row.try_get("subject_id")?;
+            let decision: String = row.try_get("decision")?;
+            let review = HitReview {
+                watchlist: row.try_get("watchlist")?,
+                entry_id: row.try_get("entry_id")?,
+                entry_version: row.try_get("entry_version")?,
+                decision: Decision::parse(&decision)
+                    .with_context(|| format!("unknown stored decision {decision:?}"))?,
+                reason: row.try_get("reason")?,
+                reviewer: row.try_get("reviewer")?,
+                reviewed_at: super::rows::from_millis(row.try_get("reviewed_at_ms")?)?,
+            };
+            by_subject
+                .entry(Uuid::parse_str(&subject_id).context("a stored subject id")?)
+                .or_default()
+                .push(review);
+        }
+        Ok(by_subject)
+    }
+
+    /// Fills in the reviews of subjects read from their rows.
+    pub(super) async fn with_reviews(
+        &self,
+        mut subjects: Vec<Subject>,
+    ) -> anyhow::Result<Vec<Subject>> {
+        let ids: Vec<Uuid> = subjects.iter().map(|s| s.id).collect();
+        let mut reviews = self.reviews_of(&ids).await?;
+        for subject in &mut subjects {
+            subject.reviews = reviews.remove(&subject.id).unwrap_or_default();
+        }
+        Ok(subjects)
+    }
+}
+
+async fn upsert_review(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    subject_id: Uuid,
+    review: &HitReview,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO hit_reviews
+           (subject_id, watchlist, entry_id, entry_version, decision, reason, reviewer, reviewed_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (subject_id, watchlist, entry_id) DO UPDATE SET
+           entry_version = excluded.entry_version, decision = excluded.decision,
+           reason = excluded.reason, reviewer = excluded.reviewer,
+           reviewed_at_ms = excluded.reviewed_at_ms",
+    )
+    .bind(subject_id.to_string())
+    .bind(&review.watchlist)
+    .bind(&review.entry_id)
+    .bind(&review.entry_version)
+    .bind(review.decision.as_str())
+    .bind(&review.reason)
+    .bind(&review.reviewer)
+    .bind(millis(review.reviewed_at))
+    .execute(&mut **tx)
+    .await
+    .context("recording a hit review")?;
+    Ok(())
+}

@@ -1,0 +1,226 @@
+//! From words to the parts a name is compared by: titles dropped, articles and connectors
+//! dropped, and the Arabic compounds that lists write joined, hyphenated or apart brought to
+//! one form.
+//!
+//! Rules and their sources:
+//! - Titles and honorifics: the single-word person-name prefixes of
+//!   `shared/data/reference/names_stopwords.yml` (opensanctions/rigour, MIT), plus Islamic
+//!   titles common on the UN and OFAC lists (Sheikh, Haji, Mullah, Maulvi ...).
+//! - The Arabic article al-/el-/ul- and its assimilated forms before sun letters (ad-, an-,
+//!   ar-, as-, ash-, at-, az-): dropped before another word, and stripped from the front of
+//!   words written in Arabic script, where it is always attached (`shared/docs/names.md`).
+//! - Patronymic connectors bin/ibn/ben/bint/ould/walad: dropped between words; they say
+//!   "son of", not who.
+//! - Compound names (ʿAbd al-, al-Din, Allah, Persian -zadeh): see `compounds.rs`.
+//! - Nobiliary and family particles van, von, de, der, da, dos, du, di, la, le ...: dropped
+//!   before another word, as lists and people include them inconsistently.
+
+use super::compounds::{
+    ALLAH, DIN, SURNAME_ENDINGS, abd_compound, compound_suffix, strip_connecting_vowel,
+};
+use super::normalize::Word;
+
+/// Single-word person-name prefixes of `names_stopwords.yml`, and the abbreviations lists
+/// use for military ranks (gen, col, maj, lt).
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mister", "madam", "madame", "mme", "monsieur", "herr", "frau",
+    "dr", "doctor", "prof", "sir", "lord", "lady", "dame", "hon", "admiral", "general", "gen",
+    "colonel", "col", "maj", "captain", "capt", "lt", "reverend", "the",
+];
+const LONG_TITLES: &[&str] = &[
+    "professor",
+    "excellency",
+    "president",
+    "honourable",
+    "honorable",
+    "ambassador",
+    "brigadier",
+    "lieutenant",
+];
+/// Religious and honorific titles on the UN and OFAC lists ("Mullah", "Maulvi", "Haji").
+const RELIGIOUS_TITLES: &[&str] = &[
+    "sheikh", "shaikh", "shaykh", "sheik", "haji", "hajji", "hadji", "alhaji", "mullah", "mulla",
+    "maulvi", "maulana", "mawlawi", "mawlavi", "imam",
+];
+/// Generational suffixes.
+const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
+fn is_title(text: &str) -> bool {
+    [TITLES, LONG_TITLES, RELIGIOUS_TITLES, SUFFIXES]
+        .iter()
+        .any(|list| list.contains(&text))
+}
+
+/// The Arabic article as lists write it apart from its noun.
+const ARTICLES: &[&str] = &["al", "el", "ul", "il"];
+/// The article assimilated to a following sun letter: the consonant must begin the next word.
+const ASSIMILATED: &[(&str, &str)] = &[
+    ("ad", "d"),
+    ("ud", "d"),
+    ("ed", "d"),
+    ("an", "n"),
+    ("un", "n"),
+    ("ar", "r"),
+    ("ur", "r"),
+    ("er", "r"),
+    ("as", "s"),
+    ("us", "s"),
+    ("es", "s"),
+    ("ash", "sh"),
+    ("ush", "sh"),
+    ("at", "t"),
+    ("ut", "t"),
+    ("az", "z"),
+    ("uz", "z"),
+];
+/// "Son/daughter of" in Arabic (bin, ibn, bint and the Arabic-script بن, ابن), Malay
+/// (binti), and Hassaniya and Sudanese (ould, walad, wad).
+const CONNECTORS: &[&str] = &[
+    "bin", "ibn", "ben", "bint", "binti", "bn", "abn", "ould", "wuld", "walad", "wad",
+];
+/// Dutch, German, French, Spanish, Portuguese and Italian family-name particles.
+const FAMILY_PARTICLES: &[&str] = &[
+    "van", "von", "de", "der", "den", "del", "della", "da", "das", "dos", "do", "du", "di", "la",
+    "le", "ter", "ten", "zu",
+];
+/// The parts of a name, from its words.
+pub fn canonical_parts(words: Vec<Word>) -> Vec<Word> {
+    let untitled: Vec<Word> = words
+        .iter()
+        .filter(|w| !is_title(&w.text))
+        .cloned()
+        .collect();
+    // A name that is nothing but a title ("Imam") is still a name.
+    let words = if untitled.is_empty() { words } else { untitled };
+    let mut parts: Vec<Word> = Vec::with_capacity(words.len() + 1);
+    for (index, word) in words.iter().enumerate() {
+        let next = words.get(index + 1).map(|w| w.text.as_str());
+        let text = word.text.as_str();
+        if let Some(next) = next {
+            let assimilated = ASSIMILATED
+                .iter()
+                .any(|(article, letter)| text == *article && next.starts_with(letter));
+            let connector = CONNECTORS.contains(&text) && !parts.is_empty();
+            let particle = FAMILY_PARTICLES.contains(&text) && !word.abjad;
+            if ARTICLES.contains(&text) || assimilated || connector || particle {
+                continue;
+            }
+        }
+        let mut text = text.to_owned();
+        if word.abjad {
+            // Arabic script attaches the article, "bin" and "Abu al-" to the next word.
+            if let Some(rest) = ["abwal", "abual"].iter().find_map(|p| text.strip_prefix(p))
+                && rest.len() >= 3
+            {
+                parts.push(Word {
+                    text: "abu".to_owned(),
+                    abjad: true,
+                });
+                text = rest.to_owned();
+            } else if let Some(rest) = text.strip_prefix("bn")
+                && rest.len() >= 3
+                && !parts.is_empty()
+            {
+                text = rest.to_owned();
+            }
+            if text.len() >= 4 && text.starts_with("al") && text != "allah" {
+                text.drain(..2);
+            }
+        }
+        let after_abd = parts.last().is_some_and(|p| p.text == "abd");
+        if DIN.contains(&text.as_str())
+            && !after_abd
+            && let Some(previous) = parts.last_mut()
+        {
+            previous.text = format!("{}uddin", strip_connecting_vowel(&previous.text));
+            continue;
+        }
+        if SURNAME_ENDINGS.contains(&text.as_str())
+            && let Some(previous) = parts.last_mut()
+        {
+            previous.text.push_str(&text);
+            continue;
+        }
+        if ALLAH.contains(&text.as_str()) {
+            if let Some(previous) = parts.last_mut().filter(|_| !after_abd) {
+                previous.text = format!("{}ullah", strip_connecting_vowel(&previous.text));
+                continue;
+            }
+            text = "allah".to_owned();
+        }
+        let abjad = word.abjad;
+        if let Some(rest) = abd_compound(&text) {
+            parts.push(Word {
+                text: "abd".to_owned(),
+                abjad,
+            });
+            if !rest.is_empty() {
+                parts.push(Word { text: rest, abjad });
+            }
+            continue;
+        }
+        parts.push(Word {
+            text: compound_suffix(&text),
+            abjad,
+        });
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::normalize::words;
+    use super::*;
+
+    fn parts(name: &str) -> Vec<String> {
+        canonical_parts(words(name))
+            .into_iter()
+            .map(|w| w.text)
+            .collect()
+    }
+
+    #[test]
+    fn drops_titles() {
+        assert_eq!(parts("Dr. Ayman AL-ZAWAHIRI"), ["ayman", "zawahiri"]);
+        assert_eq!(parts("Sheikh Umar"), ["umar"]);
+    }
+
+    #[test]
+    fn keeps_a_title_that_is_the_whole_name() {
+        assert_eq!(parts("Imam"), ["imam"]);
+    }
+
+    #[test]
+    fn drops_the_article_in_every_spelling() {
+        assert_eq!(parts("Nidal al-Rabi'i"), ["nidal", "rabii"]);
+        assert_eq!(parts("Hassan el Sayed"), ["hassan", "sayed"]);
+        assert_eq!(parts("Ayman az-Zawahiri"), ["ayman", "zawahiri"]);
+        assert_eq!(parts("نضال الربيعي"), ["ndal", "rbii"]);
+    }
+
+    #[test]
+    fn keeps_a_short_word_that_only_looks_like_an_article() {
+        assert_eq!(parts("Ed Sheeran"), ["ed", "sheeran"]);
+        assert_eq!(parts("Ali As"), ["ali", "as"]);
+    }
+
+    #[test]
+    fn drops_patronymic_connectors_but_not_a_first_name() {
+        assert_eq!(parts("Bilal bin Marwan"), ["bilal", "marwan"]);
+        assert_eq!(parts("Ben Netanyahu"), ["ben", "netanyahu"]);
+        assert_eq!(parts("عمر بنحسين"), ["amr", "hsin"]);
+    }
+
+    #[test]
+    fn abu_al_written_as_one_word_in_arabic_script_is_abu_and_a_name() {
+        assert_eq!(parts("أبواليزيد"), ["abu", "izid"]);
+    }
+
+    #[test]
+    fn drops_family_particles_before_the_name() {
+        assert_eq!(
+            parts("Alexandre Boris de Pfeffel Johnson"),
+            ["alexandre", "boris", "pfeffel", "johnson"]
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! A name's parts with their comparison keys, how much each weighs, and how similar two
+//! parts are.
+//!
+//! Each part carries its normalised text, a phonetic key and a consonant skeleton
+//! (`keys.rs`), computed once: list names at load time, a query once per screening. A part's
+//! weight comes from how often its skeleton occurs on the loaded list, so that Mohammed,
+//! Ali and Khan weigh less than a rare family name.
+
+use std::collections::HashMap;
+
+use super::keys::{key_similarity_at_least, phonetic_key, skeleton};
+use super::normalize::words;
+use super::particles::canonical_parts;
+
+/// Pairs less similar than this are unrelated parts, not weak agreement.
+pub(super) const MIN_PART_SIMILARITY: f64 = 0.7;
+/// Similarity of an initial to a full part that starts with it.
+const INITIAL_SIMILARITY: f64 = 0.9;
+/// An initial says little about who someone is, however rare the name it stands for.
+const INITIAL_WEIGHT: f64 = 0.25;
+/// The weight of the commonest part, against 1.0 for a part seen once.
+const COMMON_PART_WEIGHT: f64 = 0.3;
+
+/// One part of a name, with its comparison keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// Normalised Latin text, as explanations show it.
+    pub text: String,
+    pub(super) key: Box<[u8]>,
+    skeleton: Box<str>,
+    /// Written in an abjad, so short vowels are unknown.
+    pub(super) abjad: bool,
+}
+
+impl Part {
+    fn new(text: String, abjad: bool) -> Self {
+        let key = phonetic_key(&text);
+        let skeleton = skeleton(&key).into_boxed_str();
+        Self {
+            text,
+            key: key.into_boxed_slice(),
+            skeleton,
+            abjad,
+        }
+    }
+
+    /// What comparison looks at — the key, the script kind, whether the part is an initial
+    /// and its first letter, which initials are compared with: two parts with the same
+    /// identity compare alike with any part.
+    pub(super) fn comparison_identity(&self) -> ComparisonIdentity {
+        let first = self.text.as_bytes().first().copied().unwrap_or(0);
+        (self.key.clone(), self.abjad, self.is_initial(), first)
+    }
+
+    pub(super) fn is_initial(&self) -> bool {
+        !self.abjad && self.text.len() == 1
+    }
+}
+
+pub(super) type ComparisonIdentity = (Box<[u8]>, bool, bool, u8);
+
+/// The parts of a name as written. Empty when the name has no letters or digits.
+pub fn prepare(name: &str) -> Vec<Part> {
+    canonical_parts(words(name))
+        .into_iter()
+        .map(|w| Part::new(w.text, w.abjad))
+        .collect()
+}
+
+/// How often each part (by skeleton) occurs among the names of a list, so that a common
+/// part (Mohammed, Ali, Khan) weighs less than a rare one.
+#[derive(Debug, Clone, Default)]
+pub struct PartStatistics {
+    counts: HashMap<Box<str>, u32>,
+    /// Number of entries counted.
+    names: u32,
+}
+
+impl PartStatistics {
+    /// Counts each skeleton once per entry: an entry with many aliases spelling Mohammed is
+    /// still one Mohammed. `entries` yields, per entry, the parts of each of its names.
+    pub fn from_entries<'a, E, N>(entries: E) -> Self
+    where
+        E: IntoIterator<Item = N>,
+        N: IntoIterator<Item = &'a [Part]>,
+    {
+        let mut statistics = Self::default();
+        let mut seen: Vec<&str> = Vec::new();
+        for names in entries {
+            statistics.names += 1;
+            seen.clear();
+            for part in names.into_iter().flatten() {
+                if !seen.contains(&&*part.skeleton) {
+                    seen.push(&part.skeleton);
+                    *statistics.counts.entry(part.skeleton.clone()).or_default() += 1;
+                }
+            }
+        }
+        statistics
+    }
+
+    /// A part's weight: 1.0 for a part the list has never or once seen, falling towards
+    /// `COMMON_PART_WEIGHT` with its share of names (inverse document frequency).
+    pub fn weight(&self, part: &Part) -> f64 {
+        if part.is_initial() {
+            return INITIAL_WEIGHT;
+        }
+        if self.names < 2 {
+            return 1.0;
+        }
+        let count = self.counts.get(&*part.skeleton).copied().unwrap_or(0);
+        let total = f64::from(self.names) + 1.0;
+        let rarity = ((total / (f64::from(count) + 1.0)).ln() / total.ln()).clamp(0.0, 1.0);
+        COMMON_PART_WEIGHT + (1.0 - COMMON_PART_WEIGHT) * rarity
+    }
+
+    pub fn weights(&self, parts: &[Part]) -> Vec<f64> {
+        parts.iter().map(|p| self.weight(p)).collect()
+    }
+}
+
+/// Similarity of two parts, or 0.0 below `MIN_PART_SIMILARITY` (such parts never pair).
+pub fn part_similarity(a: &Part, b: &Part) -> f64 {
+    if a.is_initial() || b.is_initial() {
+        return match (a.is_initial(), b.is_initial()) {
+            (true, true) if a.text == b.text => 1.0,
+            (true, false) if b.text.starts_with(&a.text) => INITIAL_SIMILARITY,
+            (false, true) if a.text.starts_with(&b.text) => INITIAL_SIMILARITY,
+            _ => 0.0,
+        };
+    }
+    key_similarity_at_least(&a.key, &b.key, a.abjad || b.abjad, MIN_PART_SIMILARITY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(text: &str) -> Part {
+        prepare(text).remove(0)
+    }
+
+    #[test]
+    fn a_part_seen_on_many_entries_weighs_less_than_one_seen_once() {
+        let names: Vec<Vec<Part>> = (0..20)
+            .map(|i| prepare(&format!("Mohammed Rare{i}")))
+            .collect();
+        let statistics = PartStatistics::from_entries(names.iter().map(|n| [n.as_slice()]));
+        assert!(statistics.weight(&part("Muhammad")) < statistics.weight(&part("Rare1")));
+        assert_eq!(statistics.weight(&part("Unseen")), 1.0);
+    }
+
+    #[test]
+    fn an_entry_counts_a_part_once_however_many_aliases_repeat_it() {
+        let aliases = [prepare("Mohammed Ali"), prepare("Muhammad Ali")];
+        let other = prepare("Someone Else");
+        let statistics = PartStatistics::from_entries([
+            aliases.iter().map(Vec::as_slice).collect::<Vec<_>>(),
+            vec![other.as_slice()],
+        ]);
+        assert_eq!(
+            statistics.weight(&part("Mohammed")),
+            statistics.weight(&part("Ali"))
+        );
+    }
+
+    #[test]
+    fn an_initial_weighs_little() {
+        let statistics = PartStatistics::default();
+        assert!(statistics.weight(&part("J.")) < statistics.weight(&part("John")));
+    }
+
+    #[test]
+    fn an_initial_is_similar_to_parts_it_begins() {
+        assert_eq!(
+            part_similarity(&part("J"), &part("John")),
+            INITIAL_SIMILARITY
+        );
+        assert_eq!(part_similarity(&part("J"), &part("Mary")), 0.0);
+        assert_eq!(part_similarity(&part("J"), &part("J")), 1.0);
+    }
+
+    #[test]
+    fn parts_too_different_to_pair_have_no_similarity() {
+        assert_eq!(part_similarity(&part("Daniel"), &part("Donald")), 0.0);
+    }
+}

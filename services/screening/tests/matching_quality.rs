@@ -1,0 +1,33 @@
+//! Matching quality on the development sets in `shared/data/labeled`, through the real
+//! engine, held to floors a little under what it reaches, so that a change that makes
+//! matching worse fails here. The screening sets are sampled (every `STRIDE`-th row, the
+//! same rows every run) to keep a debug build quick; `cargo run --release -p screening
+//! --bin evaluate` measures the full sets.
+
+use screening::evaluation::{Floors, Options, default_data_dir, evaluate};
+
+const STRIDE: usize = 4;
+
+#[test]
+fn matching_quality_on_the_development_sets_stays_above_its_floors() {
+    let options = Options {
+        stride: STRIDE,
+        keep_failures: true,
+        ..Options::new(default_data_dir())
+    };
+    let report = evaluate(&options).expect("the development sets and lists load");
+    println!("{report}");
+
+    let floors = Floors {
+        min_cross_script: Some(0.95),
+        min_perturbed: Some(0.97),
+        max_innocent_fpr: Some(0.005),
+        min_pair_f1: Some(0.85),
+    };
+    let violations = floors.violations(&report);
+    assert!(
+        violations.is_empty(),
+        "{violations:?}\n{:#?}",
+        report.failures()
+    );
+}

@@ -1,0 +1,189 @@
+//! Intake throughput and latency, end to end: registry → screening over TCP → committed.
+//!
+//! `cargo run --release -p system-tests --bin intake-bench -- [--database sqlite|postgres]
+//!  [--clients N] [--seconds S] [--bulk N] [--lists real|tiny]`
+//!
+//! Both services run in this process on loopback with the real UN and OFAC SDN lists, each
+//! with a fresh database. Clients call `CreateSubject` with distinct request ids for the
+//! given time; then one `BulkCreateSubjects` stream carries `--bulk` items. Figures go to
+//! standard output for BENCHMARKS.md.
+
+use std::time::{Duration, Instant};
+
+use system_tests::{
+    CsvList, DatabaseKind, RegistryClient, TestStack, ofac_sdn_list, person, un_list,
+};
+use tokio_stream::StreamExt;
+use wire::registry::v1 as pb;
+
+struct Options {
+    database: DatabaseKind,
+    /// Screen against a two-entry list instead of the real ones, to see the registry's own cost.
+    tiny_list: bool,
+    clients: usize,
+    seconds: u64,
+    bulk: usize,
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        database: DatabaseKind::Sqlite,
+        tiny_list: false,
+        clients: 32,
+        seconds: 10,
+        bulk: 20_000,
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    for pair in args.chunks(2) {
+        let value = pair.get(1).map(String::as_str).unwrap_or_default();
+        match pair[0].as_str() {
+            "--database" if value == "postgres" => options.database = DatabaseKind::Postgres,
+            "--database" => options.database = DatabaseKind::Sqlite,
+            "--clients" => options.clients = value.parse().unwrap_or(options.clients),
+            "--seconds" => options.seconds = value.parse().unwrap_or(options.seconds),
+            "--bulk" => options.bulk = value.parse().unwrap_or(options.bulk),
+            "--lists" => options.tiny_list = value == "tiny",
+            other => eprintln!("ignoring unknown option {other}"),
+        }
+    }
+    options
+}
+
+/// Names that vary like real intake: mostly unlisted people, some listed spellings.
+fn name_for(i: usize) -> String {
+    const GIVEN: [&str; 8] = [
+        "Anna", "Rustam", "Mei", "Pedro", "Olga", "Yusuf", "Zarina", "John",
+    ];
+    const FAMILY: [&str; 8] = [
+        "Schmidt", "Karimov", "Lin", "Alvarez", "Petrova", "Haddad", "Nazarova", "Smith",
+    ];
+    if i.is_multiple_of(50) {
+        return "Qusay Saddam Hussein al-Tikriti".to_owned();
+    }
+    format!("{} {}{}", GIVEN[i % 8], FAMILY[(i / 8) % 8], i % 997)
+}
+
+fn intake(prefix: &str, i: usize) -> pb::CreateSubjectRequest {
+    pb::CreateSubjectRequest {
+        request_id: format!("{prefix}-{i}"),
+        person: Some(person(&name_for(i), Some("1980"), None)),
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(index).copied().unwrap_or_default()
+}
+
+async fn create_subject_load(client: &RegistryClient, options: &Options) {
+    let deadline = Instant::now() + Duration::from_secs(options.seconds);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..options.clients)
+        .map(|worker| {
+            let mut client = client.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut i = 0;
+                while Instant::now() < deadline {
+                    let request = intake(&format!("load-{worker}"), i);
+                    let sent = Instant::now();
+                    let subject = client
+                        .create_subject(request)
+                        .await
+                        .expect("intake succeeds");
+                    latencies.push(sent.elapsed());
+                    let state = subject.into_inner().screening.expect("screened").state();
+                    assert_ne!(
+                        state,
+                        pb::ScreeningState::Pending,
+                        "screening answered in time"
+                    );
+                    i += 1;
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for worker in workers {
+        latencies.extend(worker.await.expect("a worker"));
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    println!(
+        "CreateSubject: {} intakes in {:.1} s with {} clients = {:.0}/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        options.clients,
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
+        percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
+        latencies.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
+    );
+}
+
+async fn bulk_load(client: &RegistryClient, options: &Options) {
+    let items: Vec<pb::BulkCreateSubjectsRequest> = (0..options.bulk)
+        .map(|i| pb::BulkCreateSubjectsRequest {
+            subject: Some(intake("bulk", i)),
+        })
+        .collect();
+    let mut client = client.clone();
+    let started = Instant::now();
+    let responses: Vec<_> = client
+        .bulk_create_subjects(tokio_stream::iter(items))
+        .await
+        .expect("the stream opens")
+        .into_inner()
+        .collect()
+        .await;
+    let elapsed = started.elapsed();
+    let accepted = responses
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                Ok(pb::BulkCreateSubjectsResponse {
+                    result: Some(pb::bulk_create_subjects_response::Result::Subject(_)),
+                    ..
+                })
+            )
+        })
+        .count();
+    println!(
+        "BulkCreateSubjects: {accepted} of {} subjects in {:.1} s = {:.0}/s",
+        options.bulk,
+        elapsed.as_secs_f64(),
+        accepted as f64 / elapsed.as_secs_f64()
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let options = options();
+    let tiny = CsvList::write(
+        "tiny",
+        "id,name\nT-1,Qusay Saddam Hussein AL-TIKRITI\nT-2,Northwind LLC\n",
+    );
+    let lists = if options.tiny_list {
+        vec![tiny.spec.clone()]
+    } else {
+        vec![un_list(), ofac_sdn_list()]
+    };
+    let stack = TestStack::spawn(options.database, lists).await;
+    let client = stack.registry.registry_client_as("intake").await;
+    println!(
+        "database {:?}; lists {}; {} cores",
+        options.database,
+        if options.tiny_list {
+            "a two-entry CSV"
+        } else {
+            "UN + OFAC SDN"
+        },
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    create_subject_load(&client, &options).await;
+    if options.bulk > 0 {
+        bulk_load(&client, &options).await;
+    }
+}
