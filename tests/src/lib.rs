@@ -105,7 +105,8 @@ pub fn token_for(role: &str) -> String {
 pub const REGISTRY_SERVICE_ROLE: &str = "registry-service";
 
 /// A tokens file granting each role to a principal named after it, in a folder that lives
-/// as long as the process (servers read it at start-up only).
+/// as long as the process. Each file is written once: servers starting in concurrent tests
+/// read it, and must never see it half-written.
 fn tokens_file(service: &str, grants: &[(&str, &str)]) -> PathBuf {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     let dir = DIR.get_or_init(|| tempfile::tempdir().expect("a temporary folder"));
@@ -125,28 +126,36 @@ fn tokens_file(service: &str, grants: &[(&str, &str)]) -> PathBuf {
 }
 
 fn screening_tokens_file() -> PathBuf {
-    tokens_file(
-        "screening",
-        &[
-            ("screener", "screener"),
-            ("list-admin", "list-admin"),
-            ("admin", "admin"),
-            (REGISTRY_SERVICE_ROLE, "screener"),
-        ],
-    )
+    static FILE: OnceLock<PathBuf> = OnceLock::new();
+    FILE.get_or_init(|| {
+        tokens_file(
+            "screening",
+            &[
+                ("screener", "screener"),
+                ("list-admin", "list-admin"),
+                ("admin", "admin"),
+                (REGISTRY_SERVICE_ROLE, "screener"),
+            ],
+        )
+    })
+    .clone()
 }
 
 fn registry_tokens_file() -> PathBuf {
-    let roles = [
-        "intake",
-        "viewer",
-        "reviewer",
-        "case-officer",
-        "auditor",
-        "admin",
-    ];
-    let grants: Vec<(&str, &str)> = roles.iter().map(|r| (*r, *r)).collect();
-    tokens_file("registry", &grants)
+    static FILE: OnceLock<PathBuf> = OnceLock::new();
+    FILE.get_or_init(|| {
+        let roles = [
+            "intake",
+            "viewer",
+            "reviewer",
+            "case-officer",
+            "auditor",
+            "admin",
+        ];
+        let grants: Vec<(&str, &str)> = roles.iter().map(|r| (*r, *r)).collect();
+        tokens_file("registry", &grants)
+    })
+    .clone()
 }
 
 /// Adds `authorization: Bearer <token>` to every call.
