@@ -295,6 +295,11 @@ async fn screen_stream_answers_every_request_with_its_request_id_and_survives_ba
             request_id: "c".into(),
             ..request(person("Margaret Ellen Thompson", None, None))
         },
+        pb::ScreenRequest {
+            request_id: "d".into(),
+            watchlists: vec!["eu".into()],
+            ..request(person("Margaret Ellen Thompson", None, None))
+        },
     ];
 
     let responses: Vec<pb::ScreenResponse> = client()
@@ -308,7 +313,8 @@ async fn screen_stream_answers_every_request_with_its_request_id_and_survives_ba
         .await;
 
     let ids: Vec<&str> = responses.iter().map(|r| r.request_id.as_str()).collect();
-    assert_eq!(ids, ["a", "b", "c"]);
+    assert_eq!(ids, ["a", "b", "c", "d"]);
+    assert_eq!(responses[3].field_violations[0].field, "watchlists");
     assert!(responses[0].matched);
     assert_eq!(
         responses[1].field_violations[0].field,

@@ -113,15 +113,19 @@ impl ScreeningService for ScreeningApi {
                                 Ok(convert::rejected_response(request_id, violations))
                             }
                             Ok(query) => {
-                                screen_blocking(catalog.snapshot(), query, default_threshold)
+                                match screen_blocking(catalog.snapshot(), query, default_threshold)
                                     .await
-                                    .map(|outcome| convert::screen_response(request_id, outcome))
-                                    .or_else(|error| match error {
-                                        ApiError::InvalidArgument(violations) => Ok(
-                                            convert::rejected_response(String::new(), violations),
-                                        ),
-                                        other => Err(Status::from(other)),
-                                    })
+                                {
+                                    Ok(outcome) => {
+                                        Ok(convert::screen_response(request_id, outcome))
+                                    }
+                                    // A list named in the request may be unknown: still this
+                                    // request's answer, so it keeps its request id.
+                                    Err(ApiError::InvalidArgument(violations)) => {
+                                        Ok(convert::rejected_response(request_id, violations))
+                                    }
+                                    Err(other) => Err(Status::from(other)),
+                                }
                             }
                         }
                     }
