@@ -384,3 +384,48 @@ pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
         .map(|v| v.field)
         .collect()
 }
+
+/// A `CreateSubjectRequest` for `person` under `request_id`.
+pub fn intake_request(
+    request_id: &str,
+    person: wire::common::v1::Person,
+) -> wire::registry::v1::CreateSubjectRequest {
+    wire::registry::v1::CreateSubjectRequest {
+        request_id: request_id.to_owned(),
+        person: Some(person),
+    }
+}
+
+/// The subject's screening state; every subject carries a screening.
+pub fn screening_state(
+    subject: &wire::registry::v1::Subject,
+) -> wire::registry::v1::ScreeningState {
+    subject.screening.as_ref().expect("a screening").state()
+}
+
+/// The subject as soon as `done` holds for it, read every 100 ms; fails after `deadline`
+/// saying what it waited for.
+pub async fn subject_once(
+    registry: &mut RegistryClient,
+    id: &str,
+    deadline: Duration,
+    waiting_for: &str,
+    done: impl Fn(&wire::registry::v1::Subject) -> bool,
+) -> wire::registry::v1::Subject {
+    let started = tokio::time::Instant::now();
+    loop {
+        let subject = registry
+            .get_subject(wire::registry::v1::GetSubjectRequest { id: id.to_owned() })
+            .await
+            .expect("the subject is found")
+            .into_inner();
+        if done(&subject) {
+            return subject;
+        }
+        assert!(
+            started.elapsed() < deadline,
+            "subject {id}: {waiting_for} did not happen within {deadline:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use system_tests::{
-    CsvList, DatabaseKind, TestDatabase, TestStack, on_both_databases, person, spawn_registry,
-    violated_fields,
+    CsvList, DatabaseKind, TestDatabase, TestStack, intake_request as intake, on_both_databases,
+    person, screening_state as state, spawn_registry, violated_fields,
 };
 use wire::registry::v1 as pb;
 
@@ -14,20 +14,9 @@ T-1,Zarina Bakhtiyorovna KHOLMATOVA,Зарина Бахтиёровна Холм
 T-2,Northwind Maritime Logistics LLC,,,,organization
 ";
 
-fn intake(request_id: &str, person: wire::common::v1::Person) -> pb::CreateSubjectRequest {
-    pb::CreateSubjectRequest {
-        request_id: request_id.to_owned(),
-        person: Some(person),
-    }
-}
-
 async fn stack_with_test_list(kind: DatabaseKind) -> (TestStack, CsvList) {
     let list = CsvList::write("test", TEST_LIST);
     (TestStack::spawn(kind, vec![list.spec.clone()]).await, list)
-}
-
-fn state(subject: &pb::Subject) -> pb::ScreeningState {
-    subject.screening.as_ref().expect("a screening").state()
 }
 
 async fn intake_of_a_listed_person_records_a_potential_match(kind: DatabaseKind) {

@@ -1,12 +1,13 @@
 //! Intake while screening is down: the subject is kept as PENDING and screened in the
 //! background once screening is back, also across a registry restart.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use registry::store::Store;
 use system_tests::{
-    CsvList, DatabaseKind, RegistryClient, TestDatabase, on_both_databases, person, spawn_registry,
-    spawn_screening,
+    CsvList, DatabaseKind, RegistryClient, TestDatabase, intake_request as intake,
+    on_both_databases, person, screening_state as state, spawn_registry, spawn_screening,
+    subject_once,
 };
 use uuid::Uuid;
 use wire::registry::v1 as pb;
@@ -20,35 +21,12 @@ T-1,Zarina Bakhtiyorovna KHOLMATOVA,Зарина Бахтиёровна Холм
 const SCREENING_TIMEOUT: Duration = Duration::from_millis(500);
 const BACKGROUND_DEADLINE: Duration = Duration::from_secs(20);
 
-fn intake(request_id: &str, person: wire::common::v1::Person) -> pb::CreateSubjectRequest {
-    pb::CreateSubjectRequest {
-        request_id: request_id.to_owned(),
-        person: Some(person),
-    }
-}
-
-fn state(subject: &pb::Subject) -> pb::ScreeningState {
-    subject.screening.as_ref().expect("a screening").state()
-}
-
-/// The subject once it has left PENDING, read every 100 ms for at most the deadline.
+/// The subject once it has left PENDING.
 async fn screened(registry: &mut RegistryClient, id: &str) -> pb::Subject {
-    let started = Instant::now();
-    loop {
-        let subject = registry
-            .get_subject(pb::GetSubjectRequest { id: id.to_owned() })
-            .await
-            .expect("the subject is found")
-            .into_inner();
-        if state(&subject) != pb::ScreeningState::Pending {
-            return subject;
-        }
-        assert!(
-            started.elapsed() < BACKGROUND_DEADLINE,
-            "subject {id} still pending after {BACKGROUND_DEADLINE:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    subject_once(registry, id, BACKGROUND_DEADLINE, "leaving PENDING", |s| {
+        state(s) != pb::ScreeningState::Pending
+    })
+    .await
 }
 
 async fn a_subject_taken_in_while_screening_was_down_is_screened_once_it_is_back(

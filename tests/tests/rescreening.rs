@@ -2,14 +2,15 @@
 //! are screened again in the background, their history kept, reviews respected.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use registry::store::Store;
 use screening::config::WatchlistSpec;
 use screening::lists::ListFormat;
 use system_tests::{
-    CsvList, DatabaseKind, RegistryClient, RunningServer, TestDatabase, on_both_databases, person,
-    spawn_registry, spawn_screening,
+    CsvList, DatabaseKind, RegistryClient, RunningServer, TestDatabase, intake_request as intake,
+    on_both_databases, person, screening_state as state, spawn_registry, spawn_screening,
+    subject_once,
 };
 use uuid::Uuid;
 use wire::registry::v1 as pb;
@@ -37,17 +38,6 @@ const NEWLY_DESIGNATED: [(&str, &str, &str, &str); 3] = [
     ("48754", "Natallia Butrym", "1994-12-14", "BY"),
 ];
 
-fn intake(request_id: &str, person: wire::common::v1::Person) -> pb::CreateSubjectRequest {
-    pb::CreateSubjectRequest {
-        request_id: request_id.to_owned(),
-        person: Some(person),
-    }
-}
-
-fn state(subject: &pb::Subject) -> pb::ScreeningState {
-    subject.screening.as_ref().expect("a screening").state()
-}
-
 fn versions(subject: &pb::Subject) -> Vec<(String, String)> {
     let screening = subject.screening.as_ref().expect("a screening");
     (screening.watchlist_versions.iter())
@@ -63,20 +53,12 @@ async fn get(registry: &mut RegistryClient, id: &str) -> pb::Subject {
         .into_inner()
 }
 
-/// Waits until the subject's latest screening used other versions than `old`.
+/// The subject once its latest screening used other list versions than `old`.
 async fn rescreened(registry: &mut RegistryClient, id: &str, old: &pb::Subject) -> pb::Subject {
-    let started = Instant::now();
-    loop {
-        let subject = get(registry, id).await;
-        if versions(&subject) != versions(old) {
-            return subject;
-        }
-        assert!(
-            started.elapsed() < BACKGROUND_DEADLINE,
-            "subject {id} not re-screened after {BACKGROUND_DEADLINE:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    subject_once(registry, id, BACKGROUND_DEADLINE, "re-screening", |s| {
+        versions(s) != versions(old)
+    })
+    .await
 }
 
 async fn screening_count(store: &Store, id: &str) -> usize {
