@@ -193,7 +193,54 @@ async fn reopening_a_database_keeps_its_data_and_migrations(kind: DatabaseKind) 
     );
 }
 
+async fn concurrent_intakes_share_commits_and_each_is_answered_for_itself(kind: DatabaseKind) {
+    let (store, _db) = store(kind).await;
+    // Enough at once that they are written in shared transactions, with one request id
+    // used twice so that both uses can land in the same transaction.
+    let mut subjects: Vec<Subject> = (0..300)
+        .map(|n| subject(&format!("batch-{n}"), clear_screening()))
+        .collect();
+    subjects.push(subject("batch-7", clear_screening()));
+    let writes: Vec<_> = subjects
+        .iter()
+        .map(|s| {
+            let store = store.clone();
+            let s = s.clone();
+            tokio::spawn(async move { store.insert_subject(&s, "fp", &[]).await })
+        })
+        .collect();
+
+    let mut created = 0;
+    for (written, write) in subjects.iter().zip(writes) {
+        let outcome = write.await.expect("the write task runs");
+        match outcome.expect("every intake is answered") {
+            Inserted::Created(subject) => {
+                created += 1;
+                let stored = store.get_subject(subject.id).await.expect("read");
+                assert_eq!(
+                    stored.map(|s| s.request_id),
+                    Some(written.request_id.clone())
+                );
+                assert_eq!(
+                    store
+                        .screening_times(subject.id)
+                        .await
+                        .expect("history")
+                        .len(),
+                    1
+                );
+            }
+            Inserted::Existing { subject, .. } => {
+                assert_eq!(subject.request_id.as_str(), "batch-7");
+                assert!(store.get_subject(written.id).await.expect("read").is_none());
+            }
+        }
+    }
+    assert_eq!(created, 300);
+}
+
 on_both_databases!(
+    concurrent_intakes_share_commits_and_each_is_answered_for_itself,
     a_screened_subject_is_stored_with_its_first_screening,
     a_pending_subject_has_no_screening_in_its_history,
     a_taken_request_id_returns_the_first_subject_and_writes_nothing,

@@ -1,5 +1,6 @@
 //! The watchlist screening service: loads sanctions lists and screens people against them.
 
+pub mod benchmarking;
 pub mod config;
 pub mod domain;
 pub mod evaluation;

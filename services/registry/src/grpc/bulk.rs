@@ -16,7 +16,7 @@ use crate::domain::audit::Actor;
 use crate::intake::Intake;
 
 /// Items screened and committed at once on one stream.
-const MAX_IN_FLIGHT: usize = 64;
+const MAX_IN_FLIGHT: usize = 256;
 
 pub fn intake_stream(
     intake: Intake,

@@ -1,6 +1,7 @@
 //! Persistence of subjects and their screenings, on SQLite (embedded default) or PostgreSQL.
 
 mod audit;
+mod group_commit;
 mod queue;
 mod rows;
 mod screenings;
@@ -18,12 +19,13 @@ use uuid::Uuid;
 
 use crate::domain::audit::AuditEvent;
 use crate::domain::subject::{RequestId, ScreeningState, Subject, SubjectStatus};
+use group_commit::IntakeWriter;
 use rows::SubjectRow;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-const SUBJECT_COLUMNS: &str = "id, request_id, request_fingerprint, person_json, status, \
+pub(crate) const SUBJECT_COLUMNS: &str = "id, request_id, request_fingerprint, person_json, status, \
      screening_state, matched, threshold, hits_json, versions_json, screened_at_ms, \
      created_at_ms, updated_at_ms, revision";
 
@@ -31,6 +33,7 @@ const SUBJECT_COLUMNS: &str = "id, request_id, request_fingerprint, person_json,
 pub struct Store {
     pool: AnyPool,
     backend: db::Backend,
+    intake_writer: IntakeWriter,
 }
 
 /// The outcome of recording an intake.
@@ -62,67 +65,43 @@ impl Store {
         let pool = db::connect(database_url, &SQLITE_MIGRATIONS, &POSTGRES_MIGRATIONS)
             .await
             .context("opening the registry database")?;
+        let backend = db::Backend::of(database_url)?;
         Ok(Self {
+            intake_writer: IntakeWriter::start(pool.clone(), backend),
             pool,
-            backend: db::Backend::of(database_url)?,
+            backend,
         })
     }
 
-    /// Records a new subject and its first screening in one transaction. When the request id
-    /// is taken, nothing is written and the existing subject is returned instead.
+    /// Records a new subject and its first screening. When the request id is taken, nothing
+    /// is written and the existing subject is returned instead. Concurrent intakes share
+    /// transactions (group commit, `group_commit.rs`): the answer comes once the
+    /// transaction holding this subject is committed.
     pub async fn insert_subject(
         &self,
         subject: &Subject,
         fingerprint: &str,
         audit_events: &[AuditEvent],
     ) -> anyhow::Result<Inserted> {
-        let row = SubjectRow::from_subject(subject, fingerprint)?;
-        let mut tx = self.pool.begin().await.context("starting a transaction")?;
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO subjects ({SUBJECT_COLUMNS}, screened_versions)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-             ON CONFLICT (request_id) DO NOTHING"
-        ))
-        .bind(&row.id)
-        .bind(&row.request_id)
-        .bind(&row.request_fingerprint)
-        .bind(&row.person_json)
-        .bind(&row.status)
-        .bind(&row.screening_state)
-        .bind(row.matched)
-        .bind(row.threshold)
-        .bind(&row.hits_json)
-        .bind(&row.versions_json)
-        .bind(row.screened_at_ms)
-        .bind(row.created_at_ms)
-        .bind(row.updated_at_ms)
-        .bind(row.revision)
-        .bind(&row.screened_versions)
-        .execute(&mut *tx)
-        .await
-        .context("inserting a subject")?
-        .rows_affected();
-
-        if inserted == 0 {
-            tx.rollback().await.ok();
-            let (subject, fingerprint) = self
-                .find_by_request_id(&subject.request_id)
-                .await?
-                .context("a conflicting subject vanished")?;
-            return Ok(Inserted::Existing {
-                subject,
-                fingerprint,
-            });
+        let inserted = self
+            .intake_writer
+            .write(
+                subject.clone(),
+                fingerprint.to_owned(),
+                audit_events.to_vec(),
+            )
+            .await?;
+        if inserted {
+            return Ok(Inserted::Created(subject.clone()));
         }
-
-        if subject.screening.screened_at.is_some() {
-            screenings::append(&mut tx, subject.id, &subject.screening).await?;
-        }
-        for event in audit_events {
-            audit::append(&mut tx, event).await?;
-        }
-        tx.commit().await.context("committing an intake")?;
-        Ok(Inserted::Created(subject.clone()))
+        let (subject, fingerprint) = self
+            .find_by_request_id(&subject.request_id)
+            .await?
+            .context("a conflicting subject vanished")?;
+        Ok(Inserted::Existing {
+            subject,
+            fingerprint,
+        })
     }
 
     /// The subject created with `request_id`, with the fingerprint of its intake.

@@ -28,6 +28,9 @@ struct Args {
     max_innocent_fpr: Option<f64>,
     #[arg(long)]
     min_pair_f1: Option<f64>,
+    /// Floor on the share of an exhaustive search's hits the index finds.
+    #[arg(long)]
+    min_index_recall: Option<f64>,
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -53,6 +56,7 @@ fn main() -> anyhow::Result<ExitCode> {
         min_perturbed: args.min_perturbed,
         max_innocent_fpr: args.max_innocent_fpr,
         min_pair_f1: args.min_pair_f1,
+        min_index_recall: args.min_index_recall,
     };
     let violations = floors.violations(&report);
     for violation in &violations {

@@ -23,61 +23,62 @@ pub struct LoadedList {
     pub(crate) names: Vec<PreparedName>,
     /// How common each name part is on this list, which sets how much it weighs.
     pub(crate) statistics: PartStatistics,
-    /// The distinct parts of the list's names.
+    /// The distinct parts of the list's names, with their weights and blocking keys.
     pub(crate) vocabulary: Vocabulary,
+    /// Per vocabulary id, the names (indices into `names`) that have that part.
+    pub(crate) postings: Vec<Box<[u32]>>,
+    /// Per name, how many of its parts are full parts (not initials): what a quick bound
+    /// needs to know of a name without reading it.
+    pub(crate) full_parts: Vec<u8>,
 }
 
-/// An entry name with its parts, their comparison keys and weights computed once at load
-/// time.
+/// An entry name as the vocabulary ids of its parts, tokenised once at load time.
 #[derive(Debug)]
 pub(crate) struct PreparedName {
-    pub entry: usize,
-    pub name: usize,
+    pub entry: u32,
+    pub name: u32,
     pub kind: NameKind,
-    pub parts: Vec<Part>,
-    /// `statistics.weight` of each part.
-    pub weights: Vec<f64>,
-    /// `vocabulary` id of each part.
-    pub part_ids: Vec<u32>,
+    pub part_ids: Box<[u32]>,
 }
 
 impl LoadedList {
+    /// Prepares every name of `entries` and indexes them; the list is complete before any
+    /// query can see it.
     pub fn new(
         name: String,
         format: ListFormat,
         version: String,
         entries: Vec<WatchlistEntry>,
     ) -> Self {
-        let mut names: Vec<PreparedName> = entries
-            .iter()
-            .enumerate()
-            .flat_map(|(entry_index, entry)| {
-                entry
-                    .names
-                    .iter()
-                    .enumerate()
-                    .map(move |(name_index, name)| PreparedName {
-                        entry: entry_index,
-                        name: name_index,
-                        kind: name.kind,
-                        parts: prepare(&name.full_name),
-                        weights: Vec::new(),
-                        part_ids: Vec::new(),
-                    })
-            })
-            .filter(|prepared| !prepared.parts.is_empty())
-            .collect();
+        let prepared = prepare_names(&entries);
         // Names are in entry order, so each entry's names are one run.
         let statistics = PartStatistics::from_entries(
-            names
-                .chunk_by(|a, b| a.entry == b.entry)
-                .map(|run| run.iter().map(|n| n.parts.as_slice())),
+            prepared
+                .chunk_by(|a, b| a.0 == b.0)
+                .map(|run| run.iter().flat_map(|n| n.3.iter())),
         );
         let mut vocabulary = Vocabulary::default();
-        for name in &mut names {
-            name.weights = statistics.weights(&name.parts);
-            name.part_ids = name.parts.iter().map(|p| vocabulary.intern(p)).collect();
-        }
+        let names: Vec<PreparedName> = prepared
+            .into_iter()
+            .map(|(entry, name, kind, parts)| PreparedName {
+                entry,
+                name,
+                kind,
+                part_ids: parts.iter().map(|p| vocabulary.intern(p)).collect(),
+            })
+            .collect();
+        vocabulary.finish(&statistics);
+        let postings = postings(&names, vocabulary.len());
+        let full_parts = names
+            .iter()
+            .map(|n| {
+                let full = n
+                    .part_ids
+                    .iter()
+                    .filter(|&&id| !vocabulary.part(id).is_initial());
+                u8::try_from(full.count()).unwrap_or(u8::MAX)
+            })
+            .collect();
         Self {
             name,
             format,
@@ -87,8 +88,82 @@ impl LoadedList {
             names,
             statistics,
             vocabulary,
+            postings,
+            full_parts,
         }
     }
+
+    /// The parts of a prepared name.
+    pub(crate) fn parts_of<'a>(&'a self, name: &PreparedName) -> Vec<&'a Part> {
+        name.part_ids
+            .iter()
+            .map(|&id| self.vocabulary.part(id))
+            .collect()
+    }
+
+    /// Per entry, the parts of all its names: what part frequencies are counted over.
+    pub fn entry_parts(&self) -> impl Iterator<Item = impl Iterator<Item = &Part>> {
+        self.names.chunk_by(|a, b| a.entry == b.entry).map(|run| {
+            run.iter()
+                .flat_map(|n| n.part_ids.iter().map(|&id| self.vocabulary.part(id)))
+        })
+    }
+}
+
+type NameParts = (u32, u32, NameKind, Vec<Part>);
+
+/// Tokenises every name of `entries` (the costly step of loading a list) on every core,
+/// keeping entry order.
+fn prepare_names(entries: &[WatchlistEntry]) -> Vec<NameParts> {
+    let prepare_range = |offset: usize, chunk: &[WatchlistEntry]| -> Vec<NameParts> {
+        let mut out = Vec::new();
+        for (index, entry) in chunk.iter().enumerate() {
+            let entry_index = u32::try_from(offset + index).unwrap_or(u32::MAX);
+            for (name_index, name) in entry.names.iter().enumerate() {
+                let parts = prepare(&name.full_name);
+                if !parts.is_empty() {
+                    let name_index = u32::try_from(name_index).unwrap_or(u32::MAX);
+                    out.push((entry_index, name_index, name.kind, parts));
+                }
+            }
+        }
+        out
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = entries.len().div_ceil(threads).max(1);
+    if threads == 1 || entries.len() < 1_000 {
+        return prepare_range(0, entries);
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = entries
+            .chunks(chunk)
+            .enumerate()
+            .map(|(n, slice)| scope.spawn(move || prepare_range(n * chunk, slice)))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+fn postings(names: &[PreparedName], vocabulary_size: usize) -> Vec<Box<[u32]>> {
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); vocabulary_size];
+    for (index, name) in names.iter().enumerate() {
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        for &id in name.part_ids.iter() {
+            let list = &mut postings[id as usize];
+            // A name repeating a part ("Ali Ali") is listed once.
+            if list.last() != Some(&index) {
+                list.push(index);
+            }
+        }
+    }
+    postings.into_iter().map(Vec::into_boxed_slice).collect()
 }
 
 pub type Snapshot = Arc<BTreeMap<String, Arc<LoadedList>>>;

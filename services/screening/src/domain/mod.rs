@@ -1,6 +1,7 @@
 //! Screening's domain: list entries, the catalogue of loaded lists and the matching logic.
 //! No transport, no storage.
 
+pub(crate) mod candidates;
 pub mod catalog;
 pub mod entry;
 pub mod matching;

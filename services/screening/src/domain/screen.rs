@@ -4,20 +4,16 @@ use std::collections::HashMap;
 
 use person::Person;
 
+use crate::domain::candidates::QueryName;
 use crate::domain::catalog::{LoadedList, Snapshot};
-use crate::domain::entry::{EntryType, NameKind};
-use crate::domain::matching::{
-    Adjustment, Part, PartMatch, QuerySimilarities, compare_names, evidence, name_score_with,
-    prepare,
-};
+use crate::domain::entry::EntryType;
+use crate::domain::matching::{Adjustment, Part, PartMatch, compare_names, evidence, prepare};
 
 /// The score at or above which a hit is reported when the caller sets no threshold.
 pub const DEFAULT_THRESHOLD: f64 = 0.85;
 pub const DEFAULT_MAX_HITS: usize = 10;
 /// Hard cap on hits per request, whatever the caller asks for.
 pub const MAX_HITS_LIMIT: usize = 100;
-/// A weak alias ("low quality" on the UN list) is weaker evidence than a primary name.
-const WEAK_ALIAS_FACTOR: f64 = 0.95;
 /// Below this name score no other field can lift a candidate to the threshold, so the
 /// candidate is dropped before its other fields are compared.
 const NAME_SCORE_FLOOR: f64 = 0.55;
@@ -92,12 +88,32 @@ pub enum ScreenError {
     UnknownWatchlist(String),
 }
 
+/// How the names to score are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Search {
+    /// Through the list's index: only names sharing a similar part with the query and able
+    /// to reach a useful score. What the service does.
+    Indexed,
+    /// Every name of every list: the reference the index is measured against.
+    Exhaustive,
+}
+
 /// Scores `query.person` against the chosen lists of `snapshot`; `default_threshold` applies
 /// when the query sets none.
 pub fn screen(
     snapshot: &Snapshot,
     query: &ScreenQuery,
     default_threshold: f64,
+) -> Result<ScreenOutcome, ScreenError> {
+    screen_with(snapshot, query, default_threshold, Search::Indexed)
+}
+
+/// `screen`, finding the names to score by `search`.
+pub fn screen_with(
+    snapshot: &Snapshot,
+    query: &ScreenQuery,
+    default_threshold: f64,
+    search: Search,
 ) -> Result<ScreenOutcome, ScreenError> {
     let threshold = query.threshold.unwrap_or(default_threshold);
     let max_hits = query
@@ -129,7 +145,13 @@ pub fn screen(
 
     let mut hits = Vec::new();
     for list in &lists {
-        hits.extend(screen_list(list, &query_names, &query.person, threshold));
+        hits.extend(screen_list(
+            list,
+            &query_names,
+            &query.person,
+            threshold,
+            search,
+        ));
     }
     hits.sort_by(|a, b| {
         b.score
@@ -154,61 +176,59 @@ fn screen_list(
     query_names: &[(&str, Vec<Part>)],
     person: &Person,
     threshold: f64,
+    search: Search,
 ) -> Vec<Hit> {
-    // A query part weighs what it weighs on this list.
-    let query_weights: Vec<Vec<f64>> = query_names
+    let prepared: Vec<QueryName> = query_names
         .iter()
-        .map(|(_, parts)| list.statistics.weights(parts))
-        .collect();
-    let similarities: Vec<QuerySimilarities> = query_names
-        .iter()
-        .map(|(_, parts)| QuerySimilarities::new(parts, &list.vocabulary))
+        .map(|(_, parts)| QueryName::new(parts, list))
         .collect();
     // Best name score per entry, over every query name and entry name:
     // (score, query name, prepared name).
-    let mut best: HashMap<usize, (f64, usize, usize)> = HashMap::new();
-    for (prepared_index, prepared) in list.names.iter().enumerate() {
-        for (query_index, (_, parts)) in query_names.iter().enumerate() {
-            let table = &similarities[query_index];
-            if !table.any_pair(&prepared.part_ids) {
+    let mut best: HashMap<u32, (f64, usize, usize)> = HashMap::new();
+    for (query_index, query) in prepared.iter().enumerate() {
+        let scored: Vec<(u32, f64)> = match search {
+            Search::Indexed => query.scored_candidates(list, NAME_SCORE_FLOOR),
+            Search::Exhaustive => (0..list.names.len() as u32)
+                .filter_map(|index| {
+                    let name = list.names.get(index as usize)?;
+                    let score = query.exhaustive_score(name, list);
+                    (score >= NAME_SCORE_FLOOR).then_some((index, score))
+                })
+                .collect(),
+        };
+        for (name_index, score) in scored {
+            let Some(name) = list.names.get(name_index as usize) else {
                 continue;
-            }
-            let mut score = name_score_with(
-                parts,
-                &query_weights[query_index],
-                &prepared.parts,
-                &prepared.weights,
-                |i, j| table.get(i, prepared.part_ids[j]),
-            );
-            if prepared.kind == NameKind::WeakAlias {
-                score *= WEAK_ALIAS_FACTOR;
-            }
-            if score < NAME_SCORE_FLOOR {
-                continue;
-            }
-            let current = best.get(&prepared.entry).map_or(-1.0, |b| b.0);
+            };
+            let current = best.get(&name.entry).map_or(-1.0, |b| b.0);
             if score > current {
-                best.insert(prepared.entry, (score, query_index, prepared_index));
+                best.insert(name.entry, (score, query_index, name_index as usize));
             }
         }
     }
 
     best.into_iter()
         .filter_map(|(entry_index, (name_score, query_index, prepared_index))| {
-            let entry = list.entries.get(entry_index)?;
+            let entry = list.entries.get(entry_index as usize)?;
             let adjustments = evidence::adjustments(person, entry);
             let total: f64 = name_score + adjustments.iter().map(|a| a.delta).sum::<f64>();
             let score = reported(total.clamp(0.0, 1.0));
             if score < threshold {
                 return None;
             }
-            let prepared = list.names.get(prepared_index)?;
+            let name = list.names.get(prepared_index)?;
             let (query_name, query_parts) = query_names.get(query_index)?;
+            let entry_parts: Vec<Part> = list.parts_of(name).into_iter().cloned().collect();
+            let entry_weights: Vec<f64> = name
+                .part_ids
+                .iter()
+                .map(|&id| list.vocabulary.weight(id))
+                .collect();
             let comparison = compare_names(
                 query_parts,
-                query_weights.get(query_index)?,
-                &prepared.parts,
-                &prepared.weights,
+                &prepared.get(query_index)?.weights,
+                &entry_parts,
+                &entry_weights,
             );
             Some(Hit {
                 watchlist: list.name.clone(),
@@ -219,7 +239,7 @@ fn screen_list(
                 score,
                 matched_name: entry
                     .names
-                    .get(prepared.name)
+                    .get(name.name as usize)
                     .map(|n| n.full_name.clone())
                     .unwrap_or_default(),
                 primary_name: entry.primary_name().to_owned(),
@@ -255,7 +275,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::domain::entry::{EntryName, WatchlistEntry};
+    use crate::domain::entry::{EntryName, NameKind, WatchlistEntry};
     use crate::lists::ListFormat;
 
     fn entry(id: &str, names: &[(&str, NameKind)], born: &str) -> WatchlistEntry {

@@ -17,7 +17,9 @@ use person::Person;
 use crate::domain::catalog::{LoadedList, Snapshot};
 use crate::domain::entry::NameKind;
 use crate::domain::matching::{PartStatistics, name_score, prepare};
-use crate::domain::screen::{DEFAULT_THRESHOLD, ScreenOutcome, ScreenQuery, screen};
+use crate::domain::screen::{
+    DEFAULT_THRESHOLD, ScreenOutcome, ScreenQuery, Search, screen, screen_with,
+};
 use crate::lists::{ListFormat, parse, read_files};
 
 pub use report::{Floors, PairCounts, Ratio, Report};
@@ -88,8 +90,7 @@ impl Lists {
         let pair_statistics = PartStatistics::from_entries(
             [&un, &ofac_sdn, &ofac_consolidated]
                 .into_iter()
-                .flat_map(|list| list.names.chunk_by(|a, b| a.entry == b.entry))
-                .map(|run| run.iter().map(|n| n.parts.as_slice())),
+                .flat_map(|list| list.entry_parts()),
         );
         Ok(Self {
             un,
@@ -164,7 +165,7 @@ pub fn evaluate_with(lists: &Lists, options: &Options) -> anyhow::Result<Report>
 
     let cross = sample(sets::cross_script(&labeled)?, options.stride);
     let snapshot = Lists::snapshot(&[&lists.un_latin_only]);
-    let outcomes = screen_all(&snapshot, cross.iter().map(|c| &c.person))?;
+    let outcomes = screen_compared(&snapshot, cross.iter().map(|c| &c.person), &mut report)?;
     for (case, outcome) in cross.iter().zip(&outcomes) {
         let hit = outcome.hits.iter().any(|h| h.entry_id == case.entry_id);
         let figure = if case.is_person {
@@ -177,7 +178,7 @@ pub fn evaluate_with(lists: &Lists, options: &Options) -> anyhow::Result<Report>
 
     let perturbed = sample(sets::perturbed(&labeled)?, options.stride);
     let snapshot = Lists::snapshot(&[&lists.un]);
-    let outcomes = screen_all(&snapshot, perturbed.iter().map(|c| &c.person))?;
+    let outcomes = screen_compared(&snapshot, perturbed.iter().map(|c| &c.person), &mut report)?;
     for (case, outcome) in perturbed.iter().zip(&outcomes) {
         let targets = entries_named(&lists.un, &case.listed_name);
         if targets.is_empty() {
@@ -200,10 +201,12 @@ pub fn evaluate_with(lists: &Lists, options: &Options) -> anyhow::Result<Report>
         ("common-names-us-congress.csv", &mut report.congress),
     ] {
         let people = sample(sets::innocents(&labeled.join(file))?, options.stride);
-        let outcomes = screen_all(&snapshot, people.iter())?;
+        let outcomes = screen_all(&snapshot, people.iter(), Search::Indexed)?;
+        let reference = screen_all(&snapshot, people.iter(), Search::Exhaustive)?;
         for (person, outcome) in people.iter().zip(&outcomes) {
             figure.count(outcome.matched(), || describe(person, outcome, "no entry"));
         }
+        compare_searches(&outcomes, &reference, &mut report.index_recall);
     }
 
     for pair in sets::person_pairs(&labeled)? {
@@ -226,6 +229,35 @@ pub fn evaluate_with(lists: &Lists, options: &Options) -> anyhow::Result<Report>
         report.forget_failures();
     }
     Ok(report)
+}
+
+/// Screens `people` through the index, and every name as well to count, in
+/// `report.index_recall`, the hits the index finds of those an exhaustive search finds.
+fn screen_compared<'a>(
+    snapshot: &Snapshot,
+    people: impl Iterator<Item = &'a Person> + Clone,
+    report: &mut Report,
+) -> anyhow::Result<Vec<ScreenOutcome>> {
+    let outcomes = screen_all(snapshot, people.clone(), Search::Indexed)?;
+    let reference = screen_all(snapshot, people, Search::Exhaustive)?;
+    compare_searches(&outcomes, &reference, &mut report.index_recall);
+    Ok(outcomes)
+}
+
+fn compare_searches(indexed: &[ScreenOutcome], exhaustive: &[ScreenOutcome], figure: &mut Ratio) {
+    for (found, reference) in indexed.iter().zip(exhaustive) {
+        for hit in &reference.hits {
+            let same = found.hits.iter().any(|h| {
+                h.watchlist == hit.watchlist && h.entry_id == hit.entry_id && h.score == hit.score
+            });
+            figure.count(same, || {
+                format!(
+                    "{:?} misses {} {:?} ({:.3})",
+                    hit.explanation.query_name, hit.entry_id, hit.matched_name, hit.score
+                )
+            });
+        }
+    }
 }
 
 /// The name score of two names, as screening would compute it for a query against an entry
@@ -276,6 +308,7 @@ fn describe(person: &Person, outcome: &ScreenOutcome, expected: &str) -> String 
 fn screen_all<'a>(
     snapshot: &Snapshot,
     people: impl Iterator<Item = &'a Person>,
+    search: Search,
 ) -> anyhow::Result<Vec<ScreenOutcome>> {
     let queries: Vec<ScreenQuery> = people
         .map(|person| ScreenQuery {
@@ -293,7 +326,7 @@ fn screen_all<'a>(
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|q| screen(snapshot, q, DEFAULT_THRESHOLD))
+                        .map(|q| screen_with(snapshot, q, DEFAULT_THRESHOLD, search))
                         .collect::<Result<Vec<_>, _>>()
                 })
             })

@@ -109,6 +109,9 @@ pub struct Report {
     pub congress: Ratio,
     pub pairs: PairCounts,
     pub reference_pairs: PairCounts,
+    /// Of the hits an exhaustive search (every name scored) finds on the sets above, those
+    /// the service's indexed search finds too, with the same score.
+    pub index_recall: Ratio,
 }
 
 impl Default for Report {
@@ -122,6 +125,7 @@ impl Default for Report {
             congress: Ratio::counting_hits_as_failures(),
             pairs: PairCounts::default(),
             reference_pairs: PairCounts::default(),
+            index_recall: Ratio::default(),
         }
     }
 }
@@ -134,6 +138,7 @@ impl Report {
             &mut self.perturbed,
             &mut self.innocents,
             &mut self.congress,
+            &mut self.index_recall,
         ] {
             ratio.failures.clear();
         }
@@ -154,6 +159,7 @@ impl Report {
             ("innocent hit", &self.innocents.failures),
             ("congress hit", &self.congress.failures),
             ("pair wrong", &self.pairs.failures),
+            ("index miss", &self.index_recall.failures),
         ] {
             all.extend(lines.iter().map(|l| (figure, l.as_str())));
         }
@@ -215,11 +221,16 @@ impl fmt::Display for Report {
             super::PAIR_THRESHOLD,
             pairs(&self.pairs)
         )?;
-        write!(
+        writeln!(
             f,
             "  logic-v2 at {:.2}, for reference   {}",
             super::REFERENCE_PAIR_THRESHOLD,
             pairs(&self.reference_pairs)
+        )?;
+        write!(
+            f,
+            "index recall (of exhaustive hits)  {}",
+            ratio(&self.index_recall)
         )
     }
 }
@@ -232,6 +243,7 @@ pub struct Floors {
     /// Applies to the innocents and to the US Congress names, each.
     pub max_innocent_fpr: Option<f64>,
     pub min_pair_f1: Option<f64>,
+    pub min_index_recall: Option<f64>,
 }
 
 impl Floors {
@@ -256,6 +268,11 @@ impl Floors {
             self.min_perturbed,
         );
         at_least("name-pair F1", report.pairs.f1(), self.min_pair_f1);
+        at_least(
+            "index recall",
+            report.index_recall.value(),
+            self.min_index_recall,
+        );
         for (figure, ratio) in [
             ("innocents false-positive rate", &report.innocents),
             ("US Congress false-positive rate", &report.congress),

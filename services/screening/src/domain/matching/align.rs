@@ -11,15 +11,15 @@ use super::names::PartOutcome;
 use super::parts::{MIN_PART_SIMILARITY, Part};
 
 /// Two parts written together must meet the part they stand for this closely.
-const MIN_JOINED_SIMILARITY: f64 = 0.85;
+pub const MIN_JOINED_SIMILARITY: f64 = 0.85;
 /// Share of its weight an unpaired part costs when the other name has no part left over.
-const MISSING_FACTOR: f64 = 0.15;
+pub const MISSING_FACTOR: f64 = 0.15;
 /// When a single part is all two names share, the parts only one of them has count
 /// this many times more: "Shamsuddin" says little about "Shamsuddin Mohammed Haqqani".
 const LONE_MATCH_MISSING_FACTOR: f64 = 3.0;
 /// A contradicting couple costs this many times the weight a pair of them would carry:
 /// one disagreeing family name outweighs an agreeing given name.
-const CONTRADICTION_FACTOR: f64 = 1.5;
+pub const CONTRADICTION_FACTOR: f64 = 1.5;
 /// Parts of one side: one part, or two written apart that the other side writes together.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Side {
@@ -40,9 +40,9 @@ pub(super) struct Slot {
 /// The alignment of two names; `qw` and `ew` are their parts' weights and
 /// `part_similarity(i, j)` the similarity of query part `i` to entry part `j`.
 pub(super) fn align(
-    query: &[Part],
+    query: &[&Part],
     qw: &[f64],
-    entry: &[Part],
+    entry: &[&Part],
     ew: &[f64],
     part_similarity: impl Fn(usize, usize) -> f64,
 ) -> Vec<Slot> {
@@ -173,7 +173,7 @@ fn matched(i: usize, j: usize, similarity: f64, qw: &[f64], ew: &[f64]) -> Slot 
 }
 
 /// Unused parts that are (or are not) initials, heaviest first.
-fn leftover(parts: &[Part], used: &[bool], weights: &[f64], initials: bool) -> Vec<usize> {
+fn leftover(parts: &[&Part], used: &[bool], weights: &[f64], initials: bool) -> Vec<usize> {
     let mut left: Vec<usize> = (0..parts.len())
         .filter(|&i| !used[i] && parts[i].is_initial() == initials)
         .collect();
@@ -184,7 +184,7 @@ fn leftover(parts: &[Part], used: &[bool], weights: &[f64], initials: bool) -> V
 /// Unused initials of one side paired with the leftover full parts of the other that
 /// start with them, as (query index, entry index). `sides`: per side, its leftover full
 /// parts and all its parts; `used`: per side, which parts are taken.
-fn initial_pairs(sides: [(&[usize], &[Part]); 2], used: [&[bool]; 2]) -> Vec<(usize, usize)> {
+fn initial_pairs(sides: [(&[usize], &[&Part]); 2], used: [&[bool]; 2]) -> Vec<(usize, usize)> {
     let mut pairs = Vec::new();
     for (side, other) in [(0, 1), (1, 0)] {
         let (full, parts) = sides[side];
@@ -227,10 +227,10 @@ fn unpaired(query: Side, entry: Side, weight: f64, contradicted: bool) -> Slot {
 /// Pairs leftover parts with two leftover parts of the other name written together
 /// ("JanDaniel" against "Jan Daniel", "Patr ushev" against "Patrushev").
 fn join_leftovers(
-    query: &[Part],
+    query: &[&Part],
     qw: &[f64],
     query_used: &mut [bool],
-    entry: &[Part],
+    entry: &[&Part],
     ew: &[f64],
     entry_used: &mut [bool],
     slots: &mut Vec<Slot>,
@@ -261,9 +261,9 @@ fn join_leftovers(
 /// partner better than the paired part alone ("Ali Ma Yshu" against "Ali Maychou": ma
 /// pairs weakly with maychou, ma+yshu well). `side_is_query`: `parts` is the query's.
 fn regroup_pairs(
-    parts: &[Part],
+    parts: &[&Part],
     used: &mut [bool],
-    others: &[Part],
+    others: &[&Part],
     slots: &mut [Slot],
     side_is_query: bool,
 ) {
@@ -312,9 +312,9 @@ fn regroup_pairs(
 /// Each unused part of `singles` that two unused parts of `others` spell when joined, in
 /// either order; marks them used.
 fn joined_pairs(
-    singles: &[Part],
+    singles: &[&Part],
     singles_used: &mut [bool],
-    others: &[Part],
+    others: &[&Part],
     others_used: &mut [bool],
 ) -> Vec<(usize, (usize, usize), f64)> {
     let mut found = Vec::new();

@@ -2,6 +2,8 @@
 
 mod align;
 mod arabic;
+mod blocking;
+pub mod bound;
 mod compounds;
 pub mod evidence;
 mod keys;
@@ -11,9 +13,12 @@ mod particles;
 mod parts;
 mod vocabulary;
 
+pub use align::{CONTRADICTION_FACTOR, MIN_JOINED_SIMILARITY, MISSING_FACTOR};
+pub use bound::{BoundSide, Joins, score_bound};
 pub use evidence::Adjustment;
 pub use names::{
     NameComparison, PartMatch, PartOutcome, compare_names, name_score, name_score_with,
 };
+pub use parts::{LIGHTEST_PART, part_similarity};
 pub use parts::{Part, PartStatistics, prepare};
-pub use vocabulary::{QuerySimilarities, Vocabulary};
+pub use vocabulary::Vocabulary;

@@ -43,8 +43,10 @@ pub fn compare_names(
     entry: &[Part],
     entry_weights: &[f64],
 ) -> NameComparison {
-    let slots = align(query, query_weights, entry, entry_weights, |i, j| {
-        part_similarity(&query[i], &entry[j])
+    let query: Vec<&Part> = query.iter().collect();
+    let entry: Vec<&Part> = entry.iter().collect();
+    let slots = align(&query, query_weights, &entry, entry_weights, |i, j| {
+        part_similarity(query[i], entry[j])
     });
     let total: f64 = slots.iter().map(|s| s.weight).sum();
     if slots.is_empty() || total <= 0.0 {
@@ -54,7 +56,7 @@ pub fn compare_names(
         };
     }
     let score = slots.iter().map(|s| s.similarity * s.weight).sum::<f64>() / total;
-    let text = |parts: &[Part], side: Side| match side {
+    let text = |parts: &[&Part], side: Side| match side {
         Side::None => String::new(),
         Side::One(i) => parts[i].text.clone(),
         Side::Two(i, j) => format!("{} {}", parts[i].text, parts[j].text),
@@ -62,8 +64,8 @@ pub fn compare_names(
     let parts = slots
         .iter()
         .map(|slot| PartMatch {
-            query_part: text(query, slot.query),
-            entry_part: text(entry, slot.entry),
+            query_part: text(&query, slot.query),
+            entry_part: text(&entry, slot.entry),
             similarity: slot.similarity,
             weight: slot.weight / total,
             outcome: slot.outcome,
@@ -82,17 +84,19 @@ pub fn name_score(
     entry: &[Part],
     entry_weights: &[f64],
 ) -> f64 {
-    name_score_with(query, query_weights, entry, entry_weights, |i, j| {
-        part_similarity(&query[i], &entry[j])
+    let query: Vec<&Part> = query.iter().collect();
+    let entry: Vec<&Part> = entry.iter().collect();
+    name_score_with(&query, query_weights, &entry, entry_weights, |i, j| {
+        part_similarity(query[i], entry[j])
     })
 }
 
 /// `name_score` with part similarities looked up rather than computed: `similarity(i, j)`
 /// must equal `part_similarity(&query[i], &entry[j])`.
 pub fn name_score_with(
-    query: &[Part],
+    query: &[&Part],
     query_weights: &[f64],
-    entry: &[Part],
+    entry: &[&Part],
     entry_weights: &[f64],
     similarity: impl Fn(usize, usize) -> f64,
 ) -> f64 {
@@ -259,7 +263,7 @@ mod tests {
             .map(|i| prepare(&format!("Mohammed Person{i}")))
             .chain([prepare("Mohammed Tikriti")])
             .collect();
-        let statistics = PartStatistics::from_entries(names.iter().map(|n| [n.as_slice()]));
+        let statistics = PartStatistics::from_entries(names.iter().map(|n| n.iter()));
         let compare = |a: &str, b: &str| {
             let (a, b) = (prepare(a), prepare(b));
             compare_names(&a, &statistics.weights(&a), &b, &statistics.weights(&b)).score

@@ -20,6 +20,8 @@ const INITIAL_SIMILARITY: f64 = 0.9;
 const INITIAL_WEIGHT: f64 = 0.25;
 /// The weight of the commonest part, against 1.0 for a part seen once.
 const COMMON_PART_WEIGHT: f64 = 0.3;
+/// The least a full part (not an initial) can weigh.
+pub const LIGHTEST_PART: f64 = COMMON_PART_WEIGHT;
 
 /// One part of a name, with its comparison keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +54,29 @@ impl Part {
         (self.key.clone(), self.abjad, self.is_initial(), first)
     }
 
-    pub(super) fn is_initial(&self) -> bool {
+    pub fn is_initial(&self) -> bool {
         !self.abjad && self.text.len() == 1
+    }
+
+    pub(super) fn skeleton(&self) -> &str {
+        &self.skeleton
+    }
+
+    /// `a` and `b` written together, as `align` compares a part with two parts of the other
+    /// name ("Ma Yshu" against "Maychou").
+    pub fn joined(a: &Part, b: &Part) -> Part {
+        Part::new(format!("{}{}", a.text, b.text), a.abjad || b.abjad)
+    }
+
+    /// At most one consonant: a part too short for blocking to find all its spellings
+    /// (Jo/Choe, Yu/Iu), so bounds must not count it unpaired.
+    pub fn is_short(&self) -> bool {
+        self.skeleton.len() <= 1
+    }
+
+    /// Length of the phonetic key, which bounds what two parts written together can spell.
+    pub(super) fn key_len(&self) -> usize {
+        self.key.len()
     }
 }
 
@@ -78,18 +101,19 @@ pub struct PartStatistics {
 
 impl PartStatistics {
     /// Counts each skeleton once per entry: an entry with many aliases spelling Mohammed is
-    /// still one Mohammed. `entries` yields, per entry, the parts of each of its names.
+    /// still one Mohammed.
+    /// `entries` yields, per entry, the parts of all its names.
     pub fn from_entries<'a, E, N>(entries: E) -> Self
     where
         E: IntoIterator<Item = N>,
-        N: IntoIterator<Item = &'a [Part]>,
+        N: IntoIterator<Item = &'a Part>,
     {
         let mut statistics = Self::default();
         let mut seen: Vec<&str> = Vec::new();
-        for names in entries {
+        for parts in entries {
             statistics.names += 1;
             seen.clear();
-            for part in names.into_iter().flatten() {
+            for part in parts {
                 if !seen.contains(&&*part.skeleton) {
                     seen.push(&part.skeleton);
                     *statistics.counts.entry(part.skeleton.clone()).or_default() += 1;
@@ -145,7 +169,7 @@ mod tests {
         let names: Vec<Vec<Part>> = (0..20)
             .map(|i| prepare(&format!("Mohammed Rare{i}")))
             .collect();
-        let statistics = PartStatistics::from_entries(names.iter().map(|n| [n.as_slice()]));
+        let statistics = PartStatistics::from_entries(names.iter().map(|n| n.iter()));
         assert!(statistics.weight(&part("Muhammad")) < statistics.weight(&part("Rare1")));
         assert_eq!(statistics.weight(&part("Unseen")), 1.0);
     }
@@ -155,8 +179,8 @@ mod tests {
         let aliases = [prepare("Mohammed Ali"), prepare("Muhammad Ali")];
         let other = prepare("Someone Else");
         let statistics = PartStatistics::from_entries([
-            aliases.iter().map(Vec::as_slice).collect::<Vec<_>>(),
-            vec![other.as_slice()],
+            aliases.iter().flatten().collect::<Vec<_>>(),
+            other.iter().collect(),
         ]);
         assert_eq!(
             statistics.weight(&part("Mohammed")),

@@ -1,15 +1,19 @@
-//! The distinct name parts of a list, so that a query part is compared with each distinct
-//! part once per screening rather than once per name it appears in. Mohammed appears in
-//! thousands of names; its similarity to the query's parts is computed once.
+//! The distinct name parts of a list, each with its weight and filed under its blocking keys,
+//! so that a query part is compared only with the parts that could pair with it — a few
+//! dozen out of tens of thousands — and once each, however many names they appear in.
 
 use std::collections::HashMap;
 
-use super::parts::{ComparisonIdentity, Part, part_similarity};
+use super::blocking::{blocking_keys, close_keys};
+use super::parts::{ComparisonIdentity, Part, PartStatistics, part_similarity};
 
 #[derive(Debug, Default)]
 pub struct Vocabulary {
     parts: Vec<Part>,
+    weights: Vec<f64>,
     ids: HashMap<ComparisonIdentity, u32>,
+    /// (blocking key, part id), sorted: a flat table is a third the size of a map of lists.
+    blocks: Vec<(u64, u32)>,
 }
 
 impl Vocabulary {
@@ -26,6 +30,28 @@ impl Vocabulary {
         id
     }
 
+    /// Weighs every part by `statistics` and files it under its blocking keys; call once
+    /// every part is interned.
+    pub fn finish(&mut self, statistics: &PartStatistics) {
+        self.weights = self.parts.iter().map(|p| statistics.weight(p)).collect();
+        self.blocks = self
+            .parts
+            .iter()
+            .zip(0u32..)
+            .flat_map(|(part, id)| blocking_keys(part).into_iter().map(move |k| (k, id)))
+            .collect();
+        self.blocks.sort_unstable();
+        self.ids = HashMap::new();
+    }
+
+    pub fn part(&self, id: u32) -> &Part {
+        &self.parts[id as usize]
+    }
+
+    pub fn weight(&self, id: u32) -> f64 {
+        self.weights.get(id as usize).copied().unwrap_or(1.0)
+    }
+
     pub fn len(&self) -> usize {
         self.parts.len()
     }
@@ -33,36 +59,38 @@ impl Vocabulary {
     pub fn is_empty(&self) -> bool {
         self.parts.is_empty()
     }
-}
 
-/// The similarity of every query part to every vocabulary part.
-#[derive(Debug)]
-pub struct QuerySimilarities {
-    table: Vec<f64>,
-    width: usize,
-}
+    /// The parts that pair with `query` (similarity above zero), by id, with their
+    /// similarity; sorted by id.
+    pub fn similar(&self, query: &Part) -> Vec<(u32, f64)> {
+        self.similar_by(query, blocking_keys(query), 0.0)
+    }
 
-impl QuerySimilarities {
-    pub fn new(query: &[Part], vocabulary: &Vocabulary) -> Self {
-        let width = vocabulary.len();
-        let mut table = Vec::with_capacity(query.len() * width);
-        for q in query {
-            table.extend(vocabulary.parts.iter().map(|v| part_similarity(q, v)));
+    /// The parts at least `min` similar to `query`, for a `min` high enough that they lie
+    /// within one consonant edit of it (two parts written together, `MIN_JOINED_SIMILARITY`).
+    pub fn closely_similar(&self, query: &Part, min: f64) -> Vec<(u32, f64)> {
+        self.similar_by(query, close_keys(query), min)
+    }
+
+    fn similar_by(&self, query: &Part, keys: Vec<u64>, min: f64) -> Vec<(u32, f64)> {
+        let mut ids: Vec<u32> = Vec::new();
+        for key in keys {
+            let start = self.blocks.partition_point(|&(k, _)| k < key);
+            ids.extend(
+                self.blocks[start..]
+                    .iter()
+                    .take_while(|&&(k, _)| k == key)
+                    .map(|&(_, id)| id),
+            );
         }
-        Self { table, width }
-    }
-
-    /// Similarity of query part `query_index` to vocabulary part `id`.
-    pub fn get(&self, query_index: usize, id: u32) -> f64 {
-        self.table[query_index * self.width + id as usize]
-    }
-
-    /// Whether any query part pairs with any of `ids`: a name without such a part cannot
-    /// reach a useful score.
-    pub fn any_pair(&self, ids: &[u32]) -> bool {
-        self.table
-            .chunks(self.width.max(1))
-            .any(|row| ids.iter().any(|&id| row[id as usize] > 0.0))
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .filter_map(|id| {
+                let similarity = part_similarity(query, self.part(id));
+                (similarity > 0.0 && similarity >= min).then_some((id, similarity))
+            })
+            .collect()
     }
 }
 
@@ -71,19 +99,27 @@ mod tests {
     use super::*;
     use crate::domain::matching::parts::prepare;
 
-    #[test]
-    fn looked_up_similarities_equal_computed_ones() {
+    fn vocabulary(names: &[&str]) -> Vocabulary {
         let mut vocabulary = Vocabulary::default();
-        let entry = prepare("Muhammad Yusuf al-Tikriti J.");
-        let ids: Vec<u32> = entry.iter().map(|p| vocabulary.intern(p)).collect();
-        let query = prepare("Mohammed Yousef Tikriti John");
-        let table = QuerySimilarities::new(&query, &vocabulary);
-        for (i, q) in query.iter().enumerate() {
-            for (j, e) in entry.iter().enumerate() {
-                assert_eq!(table.get(i, ids[j]), part_similarity(q, e));
-            }
+        let parts: Vec<Vec<Part>> = names.iter().map(|n| prepare(n)).collect();
+        for part in parts.iter().flatten() {
+            vocabulary.intern(part);
         }
-        assert!(table.any_pair(&ids));
+        vocabulary.finish(&PartStatistics::from_entries(
+            parts.iter().map(|p| p.iter()),
+        ));
+        vocabulary
+    }
+
+    #[test]
+    fn similar_parts_come_with_their_computed_similarity() {
+        let vocabulary = vocabulary(&["Muhammad Yusuf al-Tikriti", "Ivan Petrov"]);
+        let query = prepare("Mohammed")[0].clone();
+        let similar = vocabulary.similar(&query);
+        assert_eq!(similar.len(), 1);
+        let (id, similarity) = similar[0];
+        assert_eq!(vocabulary.part(id).text, "muhammad");
+        assert_eq!(similarity, part_similarity(&query, vocabulary.part(id)));
     }
 
     #[test]

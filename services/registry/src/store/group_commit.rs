@@ -1,0 +1,173 @@
+//! Group commit for intake: concurrent intakes are written in shared transactions, so that
+//! many subjects cost one durable commit (one fsync on SQLite) instead of one each.
+//!
+//! Each intake hands its rows to a writer task and waits for the answer, which comes only
+//! after the transaction holding them is committed: nothing is acknowledged before it is
+//! durable. A writer takes whatever is queued (up to `MAX_BATCH`) as soon as it is free, so
+//! a lone intake is written at once and batches grow only under load. If a shared
+//! transaction fails, its intakes are written again one by one, so that one bad row cannot
+//! fail the others.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use sqlx::{Any, AnyPool, Transaction};
+use tokio::sync::{Mutex, mpsc, oneshot};
+
+use super::rows::SubjectRow;
+use super::{SUBJECT_COLUMNS, audit, screenings};
+use crate::domain::audit::AuditEvent;
+use crate::domain::subject::Subject;
+
+/// Most intakes in one transaction: enough to amortise a commit, small enough to keep the
+/// transaction short.
+const MAX_BATCH: usize = 256;
+/// Intakes waiting for a writer before callers wait to queue.
+const QUEUE: usize = 4096;
+
+struct Job {
+    subject: Subject,
+    fingerprint: String,
+    audit: Vec<AuditEvent>,
+    /// `Ok(true)` once committed, `Ok(false)` when the request id was already taken.
+    reply: oneshot::Sender<anyhow::Result<bool>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IntakeWriter {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl IntakeWriter {
+    /// Starts the writer tasks: one on SQLite (a single writer is all it allows), several
+    /// on PostgreSQL, where transactions on different connections commit in parallel.
+    pub fn start(pool: AnyPool, backend: db::Backend) -> Self {
+        let (jobs, queue) = mpsc::channel(QUEUE);
+        let queue = Arc::new(Mutex::new(queue));
+        let writers = match backend {
+            db::Backend::Sqlite => 1,
+            db::Backend::Postgres => 4,
+        };
+        for _ in 0..writers {
+            tokio::spawn(run_writer(pool.clone(), queue.clone()));
+        }
+        Self { jobs }
+    }
+
+    /// Writes one intake; true once it is committed, false if its request id was taken.
+    pub async fn write(
+        &self,
+        subject: Subject,
+        fingerprint: String,
+        audit: Vec<AuditEvent>,
+    ) -> anyhow::Result<bool> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            subject,
+            fingerprint,
+            audit,
+            reply,
+        };
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| anyhow::anyhow!("the intake writer has stopped"))?;
+        answer
+            .await
+            .context("the intake writer dropped an intake unanswered")?
+    }
+}
+
+async fn run_writer(pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
+    loop {
+        let batch = {
+            let mut queue = queue.lock().await;
+            let Some(first) = queue.recv().await else {
+                return;
+            };
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match queue.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            batch
+        };
+        write_batch(&pool, batch).await;
+    }
+}
+
+async fn write_batch(pool: &AnyPool, batch: Vec<Job>) {
+    let size = batch.len();
+    match write_together(pool, &batch).await {
+        Ok(inserted) => {
+            for (job, inserted) in batch.into_iter().zip(inserted) {
+                let _ = job.reply.send(Ok(inserted));
+            }
+        }
+        Err(error) if size == 1 => {
+            if let Some(job) = batch.into_iter().next() {
+                let _ = job.reply.send(Err(error));
+            }
+        }
+        Err(error) => {
+            tracing::warn!(error = %format!("{error:#}"), size, "a shared intake transaction failed; writing its intakes one by one");
+            for job in batch {
+                let outcome = write_together(pool, std::slice::from_ref(&job))
+                    .await
+                    .map(|inserted| inserted.first().copied().unwrap_or(false));
+                let _ = job.reply.send(outcome);
+            }
+        }
+    }
+}
+
+/// Writes `jobs` in one transaction; per job, whether it was inserted.
+async fn write_together(pool: &AnyPool, jobs: &[Job]) -> anyhow::Result<Vec<bool>> {
+    let mut tx = pool.begin().await.context("starting a transaction")?;
+    let mut inserted = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        inserted.push(insert_one(&mut tx, job).await?);
+    }
+    tx.commit().await.context("committing intakes")?;
+    Ok(inserted)
+}
+
+async fn insert_one(tx: &mut Transaction<'_, Any>, job: &Job) -> anyhow::Result<bool> {
+    let row = SubjectRow::from_subject(&job.subject, &job.fingerprint)?;
+    let inserted = sqlx::query(&format!(
+        "INSERT INTO subjects ({SUBJECT_COLUMNS}, screened_versions)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         ON CONFLICT (request_id) DO NOTHING"
+    ))
+    .bind(&row.id)
+    .bind(&row.request_id)
+    .bind(&row.request_fingerprint)
+    .bind(&row.person_json)
+    .bind(&row.status)
+    .bind(&row.screening_state)
+    .bind(row.matched)
+    .bind(row.threshold)
+    .bind(&row.hits_json)
+    .bind(&row.versions_json)
+    .bind(row.screened_at_ms)
+    .bind(row.created_at_ms)
+    .bind(row.updated_at_ms)
+    .bind(row.revision)
+    .bind(&row.screened_versions)
+    .execute(&mut **tx)
+    .await
+    .context("inserting a subject")?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(false);
+    }
+    if job.subject.screening.screened_at.is_some() {
+        screenings::append(tx, job.subject.id, &job.subject.screening).await?;
+    }
+    for event in &job.audit {
+        audit::append(tx, event).await?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,280 @@
+//! Finding the names of a list worth scoring for one query name, without looking at the
+//! others: each query part's similar parts come from the vocabulary's blocking index, their
+//! postings give the names that contain them, and a name goes on to full alignment only if
+//! the parts it shares with the query could lift it to the floor (`score_bound`).
+
+use crate::domain::catalog::{LoadedList, PreparedName};
+use crate::domain::entry::NameKind;
+use smallvec::{SmallVec, smallvec};
+
+use crate::domain::matching::{
+    BoundSide, CONTRADICTION_FACTOR, Joins, LIGHTEST_PART, MIN_JOINED_SIMILARITY, MISSING_FACTOR,
+    Part, name_score_with, part_similarity, score_bound,
+};
+
+/// A query name prepared against one list.
+pub(crate) struct QueryName<'a> {
+    pub parts: Vec<&'a Part>,
+    /// Each part's weight on this list.
+    pub weights: Vec<f64>,
+    /// Per query part, the list's parts that pair with it: (vocabulary id, similarity),
+    /// sorted by id.
+    similar: Vec<Vec<(u32, f64)>>,
+    /// Pairs of query parts that written together spell a part of the list (as `align`
+    /// joins them), with that part's vocabulary ids: such names lead through both parts.
+    joined: Vec<(usize, usize, Vec<u32>)>,
+}
+
+/// Query parts beyond this many do not lead to candidates (a bit each in a mask); names
+/// that long are rare and their other parts still do.
+const MAX_LEADING_PARTS: usize = 64;
+
+impl<'a> QueryName<'a> {
+    pub fn new(parts: &'a [Part], list: &LoadedList) -> Self {
+        Self {
+            parts: parts.iter().collect(),
+            weights: list.statistics.weights(parts),
+            similar: parts.iter().map(|p| list.vocabulary.similar(p)).collect(),
+            joined: joined_leads(parts, list),
+        }
+    }
+
+    /// The names of `list` that share a part with this query name and score at least
+    /// `floor` (weak aliases discounted), as (index into `list.names`, score).
+    pub fn scored_candidates(&self, list: &LoadedList, floor: f64) -> Vec<(u32, f64)> {
+        let mut touched: Vec<u64> = Vec::new();
+        for (index, similar) in self.similar.iter().enumerate().take(MAX_LEADING_PARTS) {
+            for &(id, _) in similar {
+                let names = list.postings.get(id as usize).map_or(&[][..], |p| &p[..]);
+                touched.extend(
+                    names
+                        .iter()
+                        .map(|&name| (u64::from(name) << 6) | index as u64),
+                );
+            }
+        }
+        for (first, second, ids) in &self.joined {
+            for &id in ids {
+                let names = list.postings.get(id as usize).map_or(&[][..], |p| &p[..]);
+                for &name in names {
+                    touched.push((u64::from(name) << 6) | *first as u64);
+                    touched.push((u64::from(name) << 6) | *second as u64);
+                }
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        touched
+            .chunk_by(|a, b| a >> 6 == b >> 6)
+            .filter_map(|run| {
+                let index = (run[0] >> 6) as u32;
+                let leading: u64 = run.iter().fold(0, |mask, packed| mask | 1 << (packed & 63));
+                let full_parts = list.full_parts.get(index as usize).copied().unwrap_or(0);
+                if self.quick_bound(leading, full_parts) < floor {
+                    return None;
+                }
+                let name = list.names.get(index as usize)?;
+                let pairs = self.pairs(name, list, true);
+                if pairs.bound(floor) < floor {
+                    return None;
+                }
+                let score = pairs.score();
+                (score >= floor).then_some((index, score))
+            })
+            .collect()
+    }
+
+    /// An upper bound on the score against a name with `full_parts` full parts, knowing only
+    /// which query parts (`leading`, a bit each) lead to it: each such part pairs perfectly
+    /// with a part weighing the most, and the name's remaining parts weigh the least a part
+    /// can. Names reached through one common part among several fall below the floor here,
+    /// before they are read.
+    fn quick_bound(&self, leading: u64, full_parts: u8) -> f64 {
+        let mut paired = 0.0;
+        let mut left: SmallVec<[f64; 8]> = SmallVec::new();
+        let mut paired_count = 0usize;
+        for (index, part) in self.parts.iter().enumerate() {
+            if index >= MAX_LEADING_PARTS || part.is_initial() || part.is_short() {
+                // Counted as paired at full weight: never lowers the bound.
+                paired += (self.weights[index] + 1.0) / 2.0;
+            } else if leading & (1 << index) != 0 {
+                paired += (self.weights[index] + 1.0) / 2.0;
+                paired_count += 1;
+            } else {
+                left.push(self.weights[index]);
+            }
+        }
+        if paired <= 0.0 {
+            return 0.0;
+        }
+        left.sort_unstable_by(|a, b| b.total_cmp(a));
+        let entry_left = usize::from(full_parts).saturating_sub(paired_count);
+        let contradicting = left.len().min(entry_left);
+        let penalty: f64 = left
+            .iter()
+            .enumerate()
+            .map(|(rank, w)| {
+                if rank < contradicting {
+                    (w + LIGHTEST_PART) / 2.0 * CONTRADICTION_FACTOR
+                } else {
+                    w * MISSING_FACTOR
+                }
+            })
+            .sum::<f64>()
+            + (entry_left - contradicting) as f64 * LIGHTEST_PART * MISSING_FACTOR;
+        paired / (paired + penalty)
+    }
+
+    /// This name's score against `name`, every pair of parts compared: what the index is
+    /// measured against.
+    pub fn exhaustive_score(&self, name: &PreparedName, list: &LoadedList) -> f64 {
+        self.pairs(name, list, false).score()
+    }
+
+    /// The similarity of every query part to every part of `name`: from the blocking index
+    /// when `indexed` (pairs it did not find count as unrelated, except that parts left
+    /// unpaired on both sides are compared outright, so that a pair blocking missed —
+    /// Zhrani/Zahrani — does not turn into a contradiction), otherwise computed for all.
+    fn pairs<'n>(&'n self, name: &PreparedName, list: &'n LoadedList, indexed: bool) -> Pairs<'n> {
+        let entry_parts: SmallVec<[&Part; 8]> = name
+            .part_ids
+            .iter()
+            .map(|&id| list.vocabulary.part(id))
+            .collect();
+        let entry_weights: SmallVec<[f64; 8]> = name
+            .part_ids
+            .iter()
+            .map(|&id| list.vocabulary.weight(id))
+            .collect();
+        let width = entry_parts.len();
+        let mut table: SmallVec<[f64; 32]> = smallvec![0.0; self.parts.len() * width];
+        if indexed {
+            for (index, similar) in self.similar.iter().enumerate() {
+                for (position, id) in name.part_ids.iter().enumerate() {
+                    if let Ok(found) = similar.binary_search_by_key(id, |&(i, _)| i) {
+                        table[index * width + position] = similar[found].1;
+                    }
+                }
+            }
+        }
+        let row_paired: SmallVec<[bool; 8]> = (0..self.parts.len())
+            .map(|i| indexed && table[i * width..(i + 1) * width].iter().any(|&s| s > 0.0))
+            .collect();
+        let column_paired: SmallVec<[bool; 8]> = (0..width)
+            .map(|j| indexed && (0..self.parts.len()).any(|i| table[i * width + j] > 0.0))
+            .collect();
+        for (index, query_part) in self.parts.iter().enumerate() {
+            if row_paired[index] {
+                continue;
+            }
+            for (position, entry_part) in entry_parts.iter().enumerate() {
+                if !column_paired[position] {
+                    table[index * width + position] = part_similarity(query_part, entry_part);
+                }
+            }
+        }
+        Pairs {
+            query: self,
+            entry_parts,
+            entry_weights,
+            table,
+            factor: kind_factor(name.kind),
+        }
+    }
+}
+
+/// One query name against one entry name, with their parts' similarities.
+struct Pairs<'a> {
+    query: &'a QueryName<'a>,
+    entry_parts: SmallVec<[&'a Part; 8]>,
+    entry_weights: SmallVec<[f64; 8]>,
+    /// Query part `i` against entry part `j` at `i * entry_parts.len() + j`.
+    table: SmallVec<[f64; 32]>,
+    factor: f64,
+}
+
+impl Pairs<'_> {
+    fn similarity(&self, i: usize, j: usize) -> f64 {
+        self.table[i * self.entry_parts.len() + j]
+    }
+
+    /// An upper bound on `score`: a loose one when that is already below `floor`.
+    fn bound(&self, floor: f64) -> f64 {
+        let width = self.entry_parts.len();
+        let query_best: SmallVec<[f64; 8]> = (0..self.query.parts.len())
+            .map(|i| {
+                (0..width)
+                    .map(|j| self.similarity(i, j))
+                    .fold(0.0, f64::max)
+            })
+            .collect();
+        let entry_best: SmallVec<[f64; 8]> = (0..width)
+            .map(|j| {
+                (0..self.query.parts.len())
+                    .map(|i| self.similarity(i, j))
+                    .fold(0.0, f64::max)
+            })
+            .collect();
+        let query = BoundSide {
+            parts: &self.query.parts,
+            weights: &self.query.weights,
+            best: &query_best,
+        };
+        let entry = BoundSide {
+            parts: &self.entry_parts,
+            weights: &self.entry_weights,
+            best: &entry_best,
+        };
+        let loose = score_bound(&query, &entry, Joins::ByLength) * self.factor;
+        if loose < floor {
+            return loose;
+        }
+        let bound = score_bound(&query, &entry, Joins::Compared);
+        bound * self.factor
+    }
+
+    fn score(&self) -> f64 {
+        let score = name_score_with(
+            &self.query.parts,
+            &self.query.weights,
+            &self.entry_parts,
+            &self.entry_weights,
+            |i, j| self.similarity(i, j),
+        );
+        score * self.factor
+    }
+}
+
+/// For each pair of full query parts (in either order) that written together come close to
+/// parts of the list, those parts' ids. Only pairs whose parts are both leftovers in `align`
+/// are joined there, but which those are depends on the name, so every pair is looked up.
+fn joined_leads(parts: &[Part], list: &LoadedList) -> Vec<(usize, usize, Vec<u32>)> {
+    let mut leads = Vec::new();
+    let full = |i: usize| i < MAX_LEADING_PARTS && !parts[i].is_initial();
+    for first in (0..parts.len()).filter(|&i| full(i)) {
+        for second in (0..parts.len()).filter(|&j| j != first && full(j)) {
+            let joined = Part::joined(&parts[first], &parts[second]);
+            let ids: Vec<u32> = list
+                .vocabulary
+                .closely_similar(&joined, MIN_JOINED_SIMILARITY)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+            if !ids.is_empty() {
+                leads.push((first, second, ids));
+            }
+        }
+    }
+    leads
+}
+
+/// A weak alias ("low quality" on the UN list) is weaker evidence than a primary name.
+const WEAK_ALIAS_FACTOR: f64 = 0.95;
+
+fn kind_factor(kind: NameKind) -> f64 {
+    if kind == NameKind::WeakAlias {
+        WEAK_ALIAS_FACTOR
+    } else {
+        1.0
+    }
+}
