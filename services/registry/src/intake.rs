@@ -38,13 +38,6 @@ impl Intake {
         person: Person,
         actor: &Actor,
     ) -> Result<Subject, IntakeError> {
-        let fingerprint = fingerprint(&person)?;
-        if let Some((existing, existing_fingerprint)) =
-            self.store.find_by_request_id(&request_id).await?
-        {
-            return same_intake(existing, &existing_fingerprint, &fingerprint, &request_id);
-        }
-
         let screening = match self.screening.screen(&person).await {
             Ok(result) => Screening::completed(result, now(), &[]),
             Err(unavailable) => {
@@ -52,6 +45,66 @@ impl Intake {
                 Screening::pending()
             }
         };
+        self.record(request_id, person, screening, actor).await
+    }
+
+    /// Takes in many people at once, screened together on one `ScreenStream`; each gets its
+    /// own outcome, as `create` would give it.
+    pub async fn create_many(
+        &self,
+        people: Vec<(RequestId, Person)>,
+        actor: &Actor,
+    ) -> Vec<Result<Subject, IntakeError>> {
+        let persons: Vec<&Person> = people.iter().map(|(_, person)| person).collect();
+        let screenings: Vec<Screening> = match self.screening.screen_many(&persons).await {
+            Ok(results) => results
+                .into_iter()
+                .map(|result| match result {
+                    Ok(result) => Screening::completed(result, now(), &[]),
+                    // Screening refused the person (it validates more narrowly): recorded,
+                    // and left to the pending worker as a refused screening would be.
+                    Err(_) => Screening::pending(),
+                })
+                .collect(),
+            Err(unavailable) => {
+                tracing::warn!(code = ?unavailable.code, count = people.len(), "screening unavailable; subjects recorded as pending");
+                vec![Screening::pending(); people.len()]
+            }
+        };
+        let records = people
+            .into_iter()
+            .zip(screenings)
+            .map(|((request_id, person), screening)| {
+                let intake = self.clone();
+                let actor = actor.clone();
+                tokio::spawn(
+                    async move { intake.record(request_id, person, screening, &actor).await },
+                )
+            })
+            .collect::<Vec<_>>();
+        let mut outcomes = Vec::with_capacity(records.len());
+        for record in records {
+            outcomes.push(record.await.unwrap_or_else(|join| {
+                Err(IntakeError::Unexpected(anyhow::anyhow!(
+                    "an intake task failed: {join}"
+                )))
+            }));
+        }
+        outcomes
+    }
+
+    /// Commits a subject with the screening it got; a taken request id returns the first
+    /// subject (a retry) or an error (the id reused for someone else).
+    async fn record(
+        &self,
+        request_id: RequestId,
+        person: Person,
+        screening: Screening,
+        actor: &Actor,
+    ) -> Result<Subject, IntakeError> {
+        // No look-up of the request id first: retries are rare, and the insert finds a
+        // taken request id anyway, so every first attempt saves a read.
+        let fingerprint = fingerprint(&person)?;
         let created_at = now();
         let subject = Subject {
             id: Uuid::now_v7(),

@@ -8,7 +8,10 @@
 //! given time; then one `BulkCreateSubjects` stream carries `--bulk` items. Figures go to
 //! standard output for BENCHMARKS.md.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use screening::benchmarking::NameStock;
 
 use system_tests::{
     CsvList, DatabaseKind, RegistryClient, TestStack, ofac_sdn_list, person, un_list,
@@ -49,24 +52,29 @@ fn options() -> Options {
     options
 }
 
-/// Names that vary like real intake: mostly unlisted people, some listed spellings.
-fn name_for(i: usize) -> String {
-    const GIVEN: [&str; 8] = [
-        "Anna", "Rustam", "Mei", "Pedro", "Olga", "Yusuf", "Zarina", "John",
-    ];
-    const FAMILY: [&str; 8] = [
-        "Schmidt", "Karimov", "Lin", "Alvarez", "Petrova", "Haddad", "Nazarova", "Smith",
-    ];
-    if i.is_multiple_of(50) {
-        return "Qusay Saddam Hussein al-Tikriti".to_owned();
-    }
-    format!("{} {}{}", GIVEN[i % 8], FAMILY[(i / 8) % 8], i % 997)
-}
+/// Names that vary like real intake: the given and family names of the development sets
+/// recombined (mostly unlisted people), and every 50th a listed spelling.
+struct Names(NameStock);
 
-fn intake(prefix: &str, i: usize) -> pb::CreateSubjectRequest {
-    pb::CreateSubjectRequest {
-        request_id: format!("{prefix}-{i}"),
-        person: Some(person(&name_for(i), Some("1980"), None)),
+impl Names {
+    fn load() -> Self {
+        Self(NameStock::load(&test_support::shared_data_dir()).expect("the name stock loads"))
+    }
+
+    fn name(&self, i: usize) -> String {
+        if i.is_multiple_of(50) {
+            return "Qusay Saddam Hussein al-Tikriti".to_owned();
+        }
+        let given = &self.0.given[(i * 7_919) % self.0.given.len()];
+        let family = &self.0.family[(i * 104_729 / 7) % self.0.family.len()];
+        format!("{given} {family}")
+    }
+
+    fn intake(&self, prefix: &str, i: usize) -> pb::CreateSubjectRequest {
+        pb::CreateSubjectRequest {
+            request_id: format!("{prefix}-{i}"),
+            person: Some(person(&self.name(i), Some("1980"), None)),
+        }
     }
 }
 
@@ -75,17 +83,18 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(index).copied().unwrap_or_default()
 }
 
-async fn create_subject_load(client: &RegistryClient, options: &Options) {
+async fn create_subject_load(client: &RegistryClient, options: &Options, names: &Arc<Names>) {
     let deadline = Instant::now() + Duration::from_secs(options.seconds);
     let started = Instant::now();
     let workers: Vec<_> = (0..options.clients)
         .map(|worker| {
             let mut client = client.clone();
+            let names = names.clone();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut i = 0;
                 while Instant::now() < deadline {
-                    let request = intake(&format!("load-{worker}"), i);
+                    let request = names.intake(&format!("load-{worker}"), worker * 100_000 + i);
                     let sent = Instant::now();
                     let subject = client
                         .create_subject(request)
@@ -122,10 +131,10 @@ async fn create_subject_load(client: &RegistryClient, options: &Options) {
     );
 }
 
-async fn bulk_load(client: &RegistryClient, options: &Options) {
+async fn bulk_load(client: &RegistryClient, options: &Options, names: &Names) {
     let items: Vec<pb::BulkCreateSubjectsRequest> = (0..options.bulk)
         .map(|i| pb::BulkCreateSubjectsRequest {
-            subject: Some(intake("bulk", i)),
+            subject: Some(names.intake("bulk", i)),
         })
         .collect();
     let mut client = client.clone();
@@ -182,8 +191,9 @@ async fn main() {
         },
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    create_subject_load(&client, &options).await;
+    let names = Arc::new(Names::load());
+    create_subject_load(&client, &options, &names).await;
     if options.bulk > 0 {
-        bulk_load(&client, &options).await;
+        bulk_load(&client, &options, &names).await;
     }
 }

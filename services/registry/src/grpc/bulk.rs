@@ -2,6 +2,7 @@
 //! A bad item is answered with its error and the stream goes on.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc};
 use tokio_stream::StreamExt;
@@ -15,32 +16,42 @@ use super::{ApiError, BoxStream};
 use crate::domain::audit::Actor;
 use crate::intake::Intake;
 
-/// Items screened and committed at once on one stream.
-const MAX_IN_FLIGHT: usize = 256;
+/// Items screened together on one `ScreenStream` call.
+const BATCH: usize = 64;
+/// How long a partial batch waits for more items before it is screened anyway.
+const BATCH_WAIT: Duration = Duration::from_millis(2);
+/// Batches screened and committed at once on one bulk stream.
+const BATCHES_IN_FLIGHT: usize = 8;
 
 pub fn intake_stream(
     intake: Intake,
     actor: Actor,
-    mut inbound: Streaming<pb::BulkCreateSubjectsRequest>,
+    inbound: Streaming<pb::BulkCreateSubjectsRequest>,
 ) -> BoxStream<pb::BulkCreateSubjectsResponse> {
-    let (sender, receiver) = mpsc::channel(MAX_IN_FLIGHT);
+    let (sender, receiver) = mpsc::channel(BATCH * BATCHES_IN_FLIGHT);
     tokio::spawn(async move {
-        let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
-        while let Some(item) = inbound.next().await {
-            let item = match item {
-                Ok(item) => item,
+        let permits = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
+        let batches = inbound
+            .map_while(|item| match item {
+                Ok(item) => Some(item),
                 Err(status) => {
                     tracing::debug!(code = ?status.code(), "bulk intake stream closed by client");
-                    break;
+                    None
                 }
-            };
+            })
+            .chunks_timeout(BATCH, BATCH_WAIT);
+        tokio::pin!(batches);
+        while let Some(items) = batches.next().await {
             let Ok(permit) = permits.clone().acquire_owned().await else {
                 break;
             };
             let (intake, actor, sender) = (intake.clone(), actor.clone(), sender.clone());
             tokio::spawn(async move {
-                let response = intake_one(&intake, &actor, item).await;
-                let _ = sender.send(Ok(response)).await;
+                for response in intake_batch(&intake, &actor, items).await {
+                    if sender.send(Ok(response)).await.is_err() {
+                        break;
+                    }
+                }
                 drop(permit);
             });
         }
@@ -48,20 +59,43 @@ pub fn intake_stream(
     Box::pin(ReceiverStream::new(receiver))
 }
 
-async fn intake_one(
+/// Validates each item, screens the valid ones together and commits each; one response per
+/// item.
+async fn intake_batch(
     intake: &Intake,
     actor: &Actor,
-    item: pb::BulkCreateSubjectsRequest,
+    items: Vec<pb::BulkCreateSubjectsRequest>,
+) -> Vec<pb::BulkCreateSubjectsResponse> {
+    let mut responses = Vec::with_capacity(items.len());
+    let mut valid = Vec::with_capacity(items.len());
+    for item in items {
+        let request = item.subject.unwrap_or_default();
+        let request_id = request.request_id.clone();
+        match NewIntake::try_from(request) {
+            Ok(new) => valid.push((request_id, new)),
+            Err(violations) => responses.push(response(
+                request_id,
+                Err(ApiError::InvalidArgument(violations)),
+            )),
+        }
+    }
+    let (ids, people): (Vec<String>, Vec<_>) = valid
+        .into_iter()
+        .map(|(id, new)| (id, (new.request_id, new.person)))
+        .unzip();
+    let outcomes = intake.create_many(people, actor).await;
+    responses.extend(
+        ids.into_iter()
+            .zip(outcomes)
+            .map(|(id, outcome)| response(id, outcome.map_err(ApiError::from))),
+    );
+    responses
+}
+
+fn response(
+    request_id: String,
+    outcome: Result<crate::domain::subject::Subject, ApiError>,
 ) -> pb::BulkCreateSubjectsResponse {
-    let request = item.subject.unwrap_or_default();
-    let request_id = request.request_id.clone();
-    let outcome = match NewIntake::try_from(request) {
-        Err(violations) => Err(ApiError::InvalidArgument(violations)),
-        Ok(new) => intake
-            .create(new.request_id, new.person, actor)
-            .await
-            .map_err(ApiError::from),
-    };
     let result = match outcome {
         Ok(subject) => {
             pb::bulk_create_subjects_response::Result::Subject(convert::subject(&subject))
