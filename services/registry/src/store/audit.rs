@@ -30,6 +30,34 @@ pub(super) async fn append(
     Ok(())
 }
 
+/// `append` for many events in one statement.
+pub(super) async fn append_many(
+    tx: &mut Transaction<'_, Any>,
+    events: &[&AuditEvent],
+) -> anyhow::Result<()> {
+    let sql = format!(
+        "INSERT INTO audit_events (id, subject_id, action, actor, request_id, at_ms, details)
+         VALUES {}",
+        super::group_commit::placeholders(events.len(), 7)
+    );
+    let mut query = sqlx::query(&sql);
+    for event in events {
+        query = query
+            .bind(event.id.to_string())
+            .bind(event.subject_id.to_string())
+            .bind(event.action.as_str())
+            .bind(event.actor.as_str())
+            .bind(&event.request_id)
+            .bind(millis(event.at))
+            .bind(&event.details);
+    }
+    query
+        .execute(&mut **tx)
+        .await
+        .context("appending to the audit trail")?;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct EventRow {
     id: String,

@@ -8,6 +8,7 @@
 //! transaction fails, its intakes are written again one by one, so that one bad row cannot
 //! fail the others.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -123,51 +124,95 @@ async fn write_batch(pool: &AnyPool, batch: Vec<Job>) {
     }
 }
 
-/// Writes `jobs` in one transaction; per job, whether it was inserted.
+/// Writes `jobs` in one transaction; per job, whether it was inserted. Rows go in
+/// multi-row statements (`ROWS_PER_STATEMENT` subjects each): on SQLite every statement is
+/// a hand-over to the connection's thread, so fewer statements is most of the saving.
 async fn write_together(pool: &AnyPool, jobs: &[Job]) -> anyhow::Result<Vec<bool>> {
     let mut tx = pool.begin().await.context("starting a transaction")?;
     let mut inserted = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        inserted.push(insert_one(&mut tx, job).await?);
+    for chunk in jobs.chunks(ROWS_PER_STATEMENT) {
+        inserted.extend(insert_chunk(&mut tx, chunk).await?);
     }
     tx.commit().await.context("committing intakes")?;
     Ok(inserted)
 }
 
-async fn insert_one(tx: &mut Transaction<'_, Any>, job: &Job) -> anyhow::Result<bool> {
-    let row = SubjectRow::from_subject(&job.subject, &job.fingerprint)?;
-    let inserted = sqlx::query(&format!(
-        "INSERT INTO subjects ({SUBJECT_COLUMNS}, screened_versions)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         ON CONFLICT (request_id) DO NOTHING"
-    ))
-    .bind(&row.id)
-    .bind(&row.request_id)
-    .bind(&row.request_fingerprint)
-    .bind(&row.person_json)
-    .bind(&row.status)
-    .bind(&row.screening_state)
-    .bind(row.matched)
-    .bind(row.threshold)
-    .bind(&row.hits_json)
-    .bind(&row.versions_json)
-    .bind(row.screened_at_ms)
-    .bind(row.created_at_ms)
-    .bind(row.updated_at_ms)
-    .bind(row.revision)
-    .bind(&row.screened_versions)
-    .execute(&mut **tx)
-    .await
-    .context("inserting a subject")?
-    .rows_affected();
-    if inserted == 0 {
-        return Ok(false);
+/// Subjects per multi-row statement: 15 parameters each keeps a statement under SQLite's
+/// historical limit of 999 parameters.
+const ROWS_PER_STATEMENT: usize = 64;
+
+async fn insert_chunk(tx: &mut Transaction<'_, Any>, jobs: &[Job]) -> anyhow::Result<Vec<bool>> {
+    let rows = jobs
+        .iter()
+        .map(|job| SubjectRow::from_subject(&job.subject, &job.fingerprint))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let sql = format!(
+        "INSERT INTO subjects ({SUBJECT_COLUMNS}, screened_versions) VALUES {}
+         ON CONFLICT (request_id) DO NOTHING RETURNING id",
+        placeholders(rows.len(), 15)
+    );
+    let mut query = sqlx::query_as::<_, (String,)>(&sql);
+    for row in &rows {
+        query = query
+            .bind(&row.id)
+            .bind(&row.request_id)
+            .bind(&row.request_fingerprint)
+            .bind(&row.person_json)
+            .bind(&row.status)
+            .bind(&row.screening_state)
+            .bind(row.matched)
+            .bind(row.threshold)
+            .bind(&row.hits_json)
+            .bind(&row.versions_json)
+            .bind(row.screened_at_ms)
+            .bind(row.created_at_ms)
+            .bind(row.updated_at_ms)
+            .bind(row.revision)
+            .bind(&row.screened_versions);
     }
-    if job.subject.screening.screened_at.is_some() {
-        screenings::append(tx, job.subject.id, &job.subject.screening).await?;
+    let created: HashSet<String> = query
+        .fetch_all(&mut **tx)
+        .await
+        .context("inserting subjects")?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    let inserted: Vec<bool> = rows.iter().map(|row| created.contains(&row.id)).collect();
+    let written: Vec<&Job> = jobs
+        .iter()
+        .zip(&inserted)
+        .filter_map(|(job, &inserted)| inserted.then_some(job))
+        .collect();
+    let screened: Vec<&Job> = written
+        .iter()
+        .copied()
+        .filter(|job| job.subject.screening.screened_at.is_some())
+        .collect();
+    if !screened.is_empty() {
+        screenings::append_many(
+            tx,
+            screened
+                .iter()
+                .map(|job| (job.subject.id, &job.subject.screening)),
+        )
+        .await?;
     }
-    for event in &job.audit {
-        audit::append(tx, event).await?;
+    let events: Vec<&AuditEvent> = written.iter().flat_map(|job| &job.audit).collect();
+    for events in events.chunks(2 * ROWS_PER_STATEMENT) {
+        audit::append_many(tx, events).await?;
     }
-    Ok(true)
+    Ok(inserted)
+}
+
+/// `($1, $2, …), ($n+1, …)` for `rows` rows of `columns` values.
+pub(super) fn placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let values: Vec<String> = (1..=columns)
+                .map(|column| format!("${}", row * columns + column))
+                .collect();
+            format!("({})", values.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

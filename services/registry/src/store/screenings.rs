@@ -34,3 +34,46 @@ pub(super) async fn append(
     .context("recording a screening")?;
     Ok(())
 }
+
+/// `append` for many subjects in one statement.
+pub(super) async fn append_many<'a>(
+    tx: &mut Transaction<'_, Any>,
+    screenings: impl Iterator<Item = (Uuid, &'a Screening)>,
+) -> anyhow::Result<()> {
+    let mut values = Vec::new();
+    for (subject_id, screening) in screenings {
+        let screened_at = screening
+            .screened_at
+            .context("only a completed screening enters the history")?;
+        values.push((
+            subject_id,
+            screening,
+            serde_json::to_string(&screening.hits).context("encoding hits")?,
+            serde_json::to_string(&screening.versions).context("encoding list versions")?,
+            millis(screened_at),
+        ));
+    }
+    let sql = format!(
+        "INSERT INTO screenings
+           (id, subject_id, state, matched, threshold, hits_json, versions_json, screened_at_ms)
+         VALUES {}",
+        super::group_commit::placeholders(values.len(), 8)
+    );
+    let mut query = sqlx::query(&sql);
+    for (subject_id, screening, hits, versions, screened_at) in values {
+        query = query
+            .bind(Uuid::now_v7().to_string())
+            .bind(subject_id.to_string())
+            .bind(screening.state.as_str())
+            .bind(i64::from(screening.matched))
+            .bind(screening.threshold)
+            .bind(hits)
+            .bind(versions)
+            .bind(screened_at);
+    }
+    query
+        .execute(&mut **tx)
+        .await
+        .context("recording screenings")?;
+    Ok(())
+}

@@ -9,7 +9,7 @@ use smallvec::{SmallVec, smallvec};
 
 use crate::domain::matching::{
     BoundSide, CONTRADICTION_FACTOR, Joins, LIGHTEST_PART, MIN_JOINED_SIMILARITY, MISSING_FACTOR,
-    Part, name_score_with, part_similarity, score_bound,
+    Part, Similar, name_score_with, part_similarity, score_bound,
 };
 
 /// A query name prepared against one list.
@@ -19,7 +19,7 @@ pub(crate) struct QueryName<'a> {
     pub weights: Vec<f64>,
     /// Per query part, the list's parts that pair with it: (vocabulary id, similarity),
     /// sorted by id.
-    similar: Vec<Vec<(u32, f64)>>,
+    similar: Vec<Similar>,
     /// Pairs of query parts that written together spell a part of the list (as `align`
     /// joins them), with that part's vocabulary ids: such names lead through both parts.
     joined: Vec<(usize, usize, Vec<u32>)>,
@@ -44,7 +44,7 @@ impl<'a> QueryName<'a> {
     pub fn scored_candidates(&self, list: &LoadedList, floor: f64) -> Vec<(u32, f64)> {
         let mut touched: Vec<u64> = Vec::new();
         for (index, similar) in self.similar.iter().enumerate().take(MAX_LEADING_PARTS) {
-            for &(id, _) in similar {
+            for &(id, _) in similar.iter() {
                 let names = list.postings.get(id as usize).map_or(&[][..], |p| &p[..]);
                 touched.extend(
                     names

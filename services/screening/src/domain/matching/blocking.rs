@@ -30,10 +30,11 @@ pub(super) fn blocking_keys(part: &Part) -> Vec<u64> {
     keys_within(part, 2)
 }
 
-/// The keys to look up parts within one consonant edit of `part`: enough for the close
-/// similarity two parts written together must reach.
+/// The keys to look up parts with the same folded skeleton as `part`: what two parts
+/// written together must come to, to reach the close similarity a join needs (Ma Yshu /
+/// Maychou). Looking them up costs little, and one query has many such pairs.
 pub(super) fn close_keys(part: &Part) -> Vec<u64> {
-    keys_within(part, 1)
+    keys_within(part, 0)
 }
 
 fn keys_within(part: &Part, most_deletions: usize) -> Vec<u64> {

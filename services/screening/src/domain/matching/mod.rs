@@ -21,4 +21,4 @@ pub use names::{
 };
 pub use parts::{LIGHTEST_PART, part_similarity};
 pub use parts::{Part, PartStatistics, prepare};
-pub use vocabulary::Vocabulary;
+pub use vocabulary::{Similar, Vocabulary};

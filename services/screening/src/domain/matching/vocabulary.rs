@@ -3,6 +3,7 @@
 //! dozen out of tens of thousands — and once each, however many names they appear in.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::blocking::{blocking_keys, close_keys};
 use super::parts::{ComparisonIdentity, Part, PartStatistics, part_similarity};
@@ -14,7 +15,20 @@ pub struct Vocabulary {
     ids: HashMap<ComparisonIdentity, u32>,
     /// (blocking key, part id), sorted: a flat table is a third the size of a map of lists.
     blocks: Vec<(u64, u32)>,
+    /// Per part, the parts similar to it, as `similar` gives them: computed once at load,
+    /// since most query parts (given names, common family names) are already on the list.
+    neighbours: Vec<Similar>,
+    /// Parts not on the list met in queries lately, with what `similar` found for them:
+    /// names recur in intake (Jennifer, Smith), and finding a part's neighbours is most of
+    /// the cost of a screening. Emptied when full; it belongs to one version of one list.
+    recent: Mutex<HashMap<ComparisonIdentity, Similar>>,
 }
+
+/// Parts similar to one part: (vocabulary id, similarity), sorted by id.
+pub type Similar = Arc<[(u32, f64)]>;
+
+/// Most query parts `recent` remembers.
+const RECENT_PARTS: usize = 50_000;
 
 impl Vocabulary {
     /// The id of `part`'s comparison form, added if new. Parts that compare alike (same key,
@@ -30,8 +44,8 @@ impl Vocabulary {
         id
     }
 
-    /// Weighs every part by `statistics` and files it under its blocking keys; call once
-    /// every part is interned.
+    /// Weighs every part by `statistics`, files it under its blocking keys and finds its
+    /// neighbours; call once every part is interned.
     pub fn finish(&mut self, statistics: &PartStatistics) {
         self.weights = self.parts.iter().map(|p| statistics.weight(p)).collect();
         self.blocks = self
@@ -41,7 +55,35 @@ impl Vocabulary {
             .flat_map(|(part, id)| blocking_keys(part).into_iter().map(move |k| (k, id)))
             .collect();
         self.blocks.sort_unstable();
-        self.ids = HashMap::new();
+        self.neighbours = self.all_neighbours();
+    }
+
+    /// `compute_similar` for every part, on every core.
+    fn all_neighbours(&self) -> Vec<Similar> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = self.parts.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = self
+                .parts
+                .chunks(chunk)
+                .map(|parts| {
+                    scope.spawn(move || {
+                        parts
+                            .iter()
+                            .map(|p| Similar::from(self.compute_similar(p, blocking_keys(p), 0.0)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
     }
 
     pub fn part(&self, id: u32) -> &Part {
@@ -62,17 +104,39 @@ impl Vocabulary {
 
     /// The parts that pair with `query` (similarity above zero), by id, with their
     /// similarity; sorted by id.
-    pub fn similar(&self, query: &Part) -> Vec<(u32, f64)> {
-        self.similar_by(query, blocking_keys(query), 0.0)
+    pub fn similar(&self, query: &Part) -> Similar {
+        let identity = query.comparison_identity();
+        // A part that compares like one of the list's has that part's neighbours.
+        if let Some(found) = self
+            .ids
+            .get(&identity)
+            .and_then(|&id| self.neighbours.get(id as usize))
+        {
+            return found.clone();
+        }
+        let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = recent.get(&identity) {
+            return found.clone();
+        }
+        drop(recent);
+        let found: Similar = self
+            .compute_similar(query, blocking_keys(query), 0.0)
+            .into();
+        recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        if recent.len() >= RECENT_PARTS {
+            recent.clear();
+        }
+        recent.insert(identity, found.clone());
+        found
     }
 
     /// The parts at least `min` similar to `query`, for a `min` high enough that they lie
     /// within one consonant edit of it (two parts written together, `MIN_JOINED_SIMILARITY`).
     pub fn closely_similar(&self, query: &Part, min: f64) -> Vec<(u32, f64)> {
-        self.similar_by(query, close_keys(query), min)
+        self.compute_similar(query, close_keys(query), min)
     }
 
-    fn similar_by(&self, query: &Part, keys: Vec<u64>, min: f64) -> Vec<(u32, f64)> {
+    fn compute_similar(&self, query: &Part, keys: Vec<u64>, min: f64) -> Vec<(u32, f64)> {
         let mut ids: Vec<u32> = Vec::new();
         for key in keys {
             let start = self.blocks.partition_point(|&(k, _)| k < key);
@@ -120,6 +184,32 @@ mod tests {
         let (id, similarity) = similar[0];
         assert_eq!(vocabulary.part(id).text, "muhammad");
         assert_eq!(similarity, part_similarity(&query, vocabulary.part(id)));
+    }
+
+    #[test]
+    fn a_part_on_the_list_has_the_neighbours_a_new_part_would_get() {
+        let vocabulary = vocabulary(&["Muhammad Yusuf", "Mohammed Yousef", "Mohamed Ali"]);
+        for name in ["Muhammad", "Yousef", "Ali"] {
+            let part = prepare(name).remove(0);
+            assert_eq!(
+                vocabulary.similar(&part).to_vec(),
+                vocabulary.compute_similar(&part, blocking_keys(&part), 0.0),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_part_not_on_the_list_gets_the_same_neighbours_when_asked_again() {
+        let vocabulary = vocabulary(&["Muhammad Yusuf", "Ivan Petrov"]);
+        let part = prepare("Mukhammed").remove(0);
+        let first = vocabulary.similar(&part);
+        assert!(!first.is_empty());
+        assert_eq!(vocabulary.similar(&part), first);
+        assert_eq!(
+            first.to_vec(),
+            vocabulary.compute_similar(&part, blocking_keys(&part), 0.0)
+        );
     }
 
     #[test]
