@@ -10,7 +10,8 @@
 //! - y → i unless it begins the part or a vowel follows (Husayn/Husain, Uday/Udai);
 //! - an initial x → sh, as in Pinyin (Xi, Xiao); elsewhere x → ks (Alexander/Aleksandr);
 //! - doubled symbols → one (Muhammad/Muhamad, Shamsiddin/Shamsidin);
-//! - -ova/-eva → -ov/-ev: the female forms of Slavic surnames.
+//! - -ova/-eva → -ov/-ev: the female forms of Slavic surnames; -ovs/-evs/-js → -ov/-ev/-j:
+//!   the Latvian masculine ending on Slavic names (Lavrovs, Sergejs).
 //!
 //! The edit distance then charges little for what scripts leave unwritten or romanisations
 //! vary on: vowels (very little when one side was written in an abjad, which records no
@@ -87,6 +88,10 @@ pub fn phonetic_key(text: &str) -> Vec<u8> {
         i += used;
     }
     if out.len() >= 5 && (out.ends_with(b"ova") || out.ends_with(b"eva")) {
+        out.pop();
+    }
+    // Latvian writes Slavic names with the masculine ending -s: Lavrovs, Ivanovs, Sergejs.
+    if out.len() >= 5 && (out.ends_with(b"ovs") || out.ends_with(b"evs") || out.ends_with(b"js")) {
         out.pop();
     }
     out
@@ -342,6 +347,7 @@ mod tests {
     fn female_slavic_surnames_meet_the_male_form() {
         assert_eq!(key("ivanova"), key("ivanov"));
         assert_eq!(key("guseva"), key("gusev"));
+        assert_eq!(key("lavrovs"), key("lavrov"));
     }
 
     #[test]
