@@ -71,26 +71,46 @@ impl Intake {
                 vec![Screening::pending(); people.len()]
             }
         };
-        let records = people
-            .into_iter()
-            .zip(screenings)
-            .map(|((request_id, person), screening)| {
-                let intake = self.clone();
-                let actor = actor.clone();
-                tokio::spawn(
-                    async move { intake.record(request_id, person, screening, &actor).await },
-                )
-            })
-            .collect::<Vec<_>>();
-        let mut outcomes = Vec::with_capacity(records.len());
-        for record in records {
-            outcomes.push(record.await.unwrap_or_else(|join| {
-                Err(IntakeError::Unexpected(anyhow::anyhow!(
-                    "an intake task failed: {join}"
-                )))
-            }));
+        let mut prepared = Vec::with_capacity(people.len());
+        let mut outcomes: Vec<Option<Result<Subject, IntakeError>>> = Vec::new();
+        for ((request_id, person), screening) in people.into_iter().zip(screenings) {
+            match new_subject(request_id, person, screening, actor) {
+                Ok(intake) => {
+                    outcomes.push(None);
+                    prepared.push(intake);
+                }
+                Err(error) => outcomes.push(Some(Err(error))),
+            }
         }
+        let keys: Vec<(RequestId, String)> = prepared
+            .iter()
+            .map(|(subject, fingerprint, _)| (subject.request_id.clone(), fingerprint.clone()))
+            .collect();
+        let mut written = self
+            .store
+            .insert_subjects(prepared)
+            .await
+            .into_iter()
+            .zip(keys)
+            .map(|(inserted, (request_id, fingerprint))| {
+                resolve(
+                    inserted.map_err(IntakeError::from),
+                    &fingerprint,
+                    &request_id,
+                )
+            });
         outcomes
+            .into_iter()
+            .map(|outcome| {
+                outcome.unwrap_or_else(|| {
+                    written.next().unwrap_or_else(|| {
+                        Err(IntakeError::Unexpected(anyhow::anyhow!(
+                            "an intake went unanswered"
+                        )))
+                    })
+                })
+            })
+            .collect()
     }
 
     /// Commits a subject with the screening it got; a taken request id returns the first
@@ -102,43 +122,64 @@ impl Intake {
         screening: Screening,
         actor: &Actor,
     ) -> Result<Subject, IntakeError> {
-        // No look-up of the request id first: retries are rare, and the insert finds a
-        // taken request id anyway, so every first attempt saves a read.
-        let fingerprint = fingerprint(&person)?;
-        let created_at = now();
-        let subject = Subject {
-            id: Uuid::now_v7(),
-            request_id: request_id.clone(),
-            person,
-            status: SubjectStatus::Identified,
-            screening,
-            reviews: Vec::new(),
-            created_at,
-            updated_at: created_at,
-            revision: 1,
-        };
-        let mut audit = vec![AuditEvent::new(
-            subject.id,
-            AuditAction::Created,
-            actor,
-            request_id.as_str(),
-            "status identified",
-        )];
-        if subject.screening.screened_at.is_some() {
-            audit.push(screened_event(&subject, actor, request_id.as_str()));
-        }
-        match self
+        let (subject, fingerprint, audit) = new_subject(request_id, person, screening, actor)?;
+        let request_id = subject.request_id.clone();
+        let inserted = self
             .store
             .insert_subject(&subject, &fingerprint, &audit)
-            .await?
-        {
-            Inserted::Created(subject) => Ok(subject),
-            // Another call with the same request id committed first.
-            Inserted::Existing {
-                subject: existing,
-                fingerprint: existing_fingerprint,
-            } => same_intake(existing, &existing_fingerprint, &fingerprint, &request_id),
-        }
+            .await
+            .map_err(IntakeError::from);
+        resolve(inserted, &fingerprint, &request_id)
+    }
+}
+
+/// A new subject from an intake, with its fingerprint and audit events. No look-up of the
+/// request id first: retries are rare, and the insert finds a taken request id anyway, so
+/// every first attempt saves a read.
+fn new_subject(
+    request_id: RequestId,
+    person: Person,
+    screening: Screening,
+    actor: &Actor,
+) -> Result<(Subject, String, Vec<AuditEvent>), IntakeError> {
+    let fingerprint = fingerprint(&person)?;
+    let created_at = now();
+    let subject = Subject {
+        id: Uuid::now_v7(),
+        request_id: request_id.clone(),
+        person,
+        status: SubjectStatus::Identified,
+        screening,
+        reviews: Vec::new(),
+        created_at,
+        updated_at: created_at,
+        revision: 1,
+    };
+    let mut audit = vec![AuditEvent::new(
+        subject.id,
+        AuditAction::Created,
+        actor,
+        request_id.as_str(),
+        "status identified",
+    )];
+    if subject.screening.screened_at.is_some() {
+        audit.push(screened_event(&subject, actor, request_id.as_str()));
+    }
+    Ok((subject, fingerprint, audit))
+}
+
+fn resolve(
+    inserted: Result<Inserted, IntakeError>,
+    fingerprint: &str,
+    request_id: &RequestId,
+) -> Result<Subject, IntakeError> {
+    match inserted? {
+        Inserted::Created(subject) => Ok(subject),
+        // Another call with the same request id committed first.
+        Inserted::Existing {
+            subject: existing,
+            fingerprint: existing_fingerprint,
+        } => same_intake(existing, &existing_fingerprint, fingerprint, request_id),
     }
 }
 

@@ -55,6 +55,38 @@ impl IntakeWriter {
         Self { jobs }
     }
 
+    /// Writes many intakes, queued together so that they share transactions; per intake,
+    /// what `write` would answer.
+    pub async fn write_many(
+        &self,
+        intakes: Vec<(Subject, String, Vec<AuditEvent>)>,
+    ) -> Vec<anyhow::Result<bool>> {
+        let mut answers = Vec::with_capacity(intakes.len());
+        for (subject, fingerprint, audit) in intakes {
+            let (reply, answer) = oneshot::channel();
+            let job = Job {
+                subject,
+                fingerprint,
+                audit,
+                reply,
+            };
+            match self.jobs.send(job).await {
+                Ok(()) => answers.push(Ok(answer)),
+                Err(_) => answers.push(Err(anyhow::anyhow!("the intake writer has stopped"))),
+            }
+        }
+        let mut outcomes = Vec::with_capacity(answers.len());
+        for answer in answers {
+            outcomes.push(match answer {
+                Ok(answer) => answer.await.unwrap_or_else(|_| {
+                    Err(anyhow::anyhow!("the intake writer dropped an intake"))
+                }),
+                Err(error) => Err(error),
+            });
+        }
+        outcomes
+    }
+
     /// Writes one intake; true once it is committed, false if its request id was taken.
     pub async fn write(
         &self,

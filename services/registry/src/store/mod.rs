@@ -94,8 +94,30 @@ impl Store {
         if inserted {
             return Ok(Inserted::Created(subject.clone()));
         }
+        self.existing(&subject.request_id).await
+    }
+
+    /// `insert_subject` for many subjects at once: (subject, fingerprint, audit events) each.
+    pub async fn insert_subjects(
+        &self,
+        intakes: Vec<(Subject, String, Vec<AuditEvent>)>,
+    ) -> Vec<anyhow::Result<Inserted>> {
+        let subjects: Vec<Subject> = intakes.iter().map(|(s, _, _)| s.clone()).collect();
+        let written = self.intake_writer.write_many(intakes).await;
+        let mut outcomes = Vec::with_capacity(written.len());
+        for (subject, written) in subjects.into_iter().zip(written) {
+            outcomes.push(match written {
+                Ok(true) => Ok(Inserted::Created(subject)),
+                Ok(false) => self.existing(&subject.request_id).await,
+                Err(error) => Err(error),
+            });
+        }
+        outcomes
+    }
+
+    async fn existing(&self, request_id: &RequestId) -> anyhow::Result<Inserted> {
         let (subject, fingerprint) = self
-            .find_by_request_id(&subject.request_id)
+            .find_by_request_id(request_id)
             .await?
             .context("a conflicting subject vanished")?;
         Ok(Inserted::Existing {
