@@ -13,24 +13,10 @@ pub(super) async fn append(
     tx: &mut Transaction<'_, Any>,
     event: &AuditEvent,
 ) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_events (id, subject_id, action, actor, request_id, at_ms, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(event.id.to_string())
-    .bind(event.subject_id.to_string())
-    .bind(event.action.as_str())
-    .bind(event.actor.as_str())
-    .bind(&event.request_id)
-    .bind(millis(event.at))
-    .bind(&event.details)
-    .execute(&mut **tx)
-    .await
-    .context("appending to the audit trail")?;
-    Ok(())
+    append_many(tx, &[event]).await
 }
 
-/// `append` for many events in one statement.
+/// Appends `events` in one statement.
 pub(super) async fn append_many(
     tx: &mut Transaction<'_, Any>,
     events: &[&AuditEvent],

@@ -13,29 +13,10 @@ pub(super) async fn append(
     subject_id: Uuid,
     screening: &Screening,
 ) -> anyhow::Result<()> {
-    let screened_at = screening
-        .screened_at
-        .context("only a completed screening enters the history")?;
-    sqlx::query(
-        "INSERT INTO screenings
-           (id, subject_id, state, matched, threshold, hits_json, versions_json, screened_at_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(Uuid::now_v7().to_string())
-    .bind(subject_id.to_string())
-    .bind(screening.state.as_str())
-    .bind(i64::from(screening.matched))
-    .bind(screening.threshold)
-    .bind(serde_json::to_string(&screening.hits).context("encoding hits")?)
-    .bind(serde_json::to_string(&screening.versions).context("encoding list versions")?)
-    .bind(millis(screened_at))
-    .execute(&mut **tx)
-    .await
-    .context("recording a screening")?;
-    Ok(())
+    append_many(tx, std::iter::once((subject_id, screening))).await
 }
 
-/// `append` for many subjects in one statement.
+/// Records the screenings of many subjects in one statement.
 pub(super) async fn append_many<'a>(
     tx: &mut Transaction<'_, Any>,
     screenings: impl Iterator<Item = (Uuid, &'a Screening)>,

@@ -9,6 +9,7 @@ use tokio::sync::watch;
 
 use crate::domain::entry::{NameKind, WatchlistEntry};
 use crate::domain::matching::{Part, PartStatistics, Vocabulary, prepare};
+use crate::domain::parallel::map_in_chunks;
 use crate::lists::ListFormat;
 
 /// One version of one list, ready to screen against.
@@ -129,26 +130,7 @@ fn prepare_names(entries: &[WatchlistEntry]) -> Vec<NameParts> {
         }
         out
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = entries.len().div_ceil(threads).max(1);
-    if threads == 1 || entries.len() < 1_000 {
-        return prepare_range(0, entries);
-    }
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = entries
-            .chunks(chunk)
-            .enumerate()
-            .map(|(n, slice)| scope.spawn(move || prepare_range(n * chunk, slice)))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    map_in_chunks(entries, prepare_range)
 }
 
 fn postings(names: &[PreparedName], vocabulary_size: usize) -> Vec<Box<[u32]>> {

@@ -6,4 +6,5 @@ pub mod catalog;
 pub mod entry;
 pub mod matching;
 pub mod names;
+pub(crate) mod parallel;
 pub mod screen;

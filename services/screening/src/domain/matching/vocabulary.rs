@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::blocking::{blocking_keys, close_keys};
 use super::parts::{ComparisonIdentity, Part, PartStatistics, part_similarity};
+use crate::domain::parallel::map_in_chunks;
 
 #[derive(Debug, Default)]
 pub struct Vocabulary {
@@ -60,28 +61,10 @@ impl Vocabulary {
 
     /// `compute_similar` for every part, on every core.
     fn all_neighbours(&self) -> Vec<Similar> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = self.parts.len().div_ceil(threads).max(1);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = self
-                .parts
-                .chunks(chunk)
-                .map(|parts| {
-                    scope.spawn(move || {
-                        parts
-                            .iter()
-                            .map(|p| Similar::from(self.compute_similar(p, blocking_keys(p), 0.0)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|worker| {
-                    worker
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
+        map_in_chunks(&self.parts, |_, parts| {
+            parts
+                .iter()
+                .map(|p| Similar::from(self.compute_similar(p, blocking_keys(p), 0.0)))
                 .collect()
         })
     }
