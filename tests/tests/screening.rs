@@ -133,7 +133,9 @@ async fn a_hit_explains_its_name_parts_and_its_date_of_birth() {
         explanation
             .name_parts
             .iter()
-            .any(|p| p.query_part == "qusay" && p.entry_part == "qusay")
+            .any(|p| p.query_part == "qusay"
+                && p.entry_part == "qusay"
+                && p.outcome() == wire::common::v1::NamePartOutcome::Matched)
     );
     let dob = explanation
         .adjustments

@@ -125,6 +125,13 @@ pub fn hit_from_wire(hit: common::Hit) -> RecordedHit {
                 .name_parts
                 .into_iter()
                 .map(|p| RecordedNamePart {
+                    outcome: match p.outcome() {
+                        common::NamePartOutcome::Matched => "matched",
+                        common::NamePartOutcome::Contradicted => "contradicted",
+                        common::NamePartOutcome::Missing => "missing",
+                        common::NamePartOutcome::Unspecified => "",
+                    }
+                    .to_owned(),
                     query_part: p.query_part,
                     entry_part: p.entry_part,
                     similarity: p.similarity,
@@ -168,6 +175,12 @@ pub fn hit_to_wire(hit: &RecordedHit) -> common::Hit {
                     entry_part: p.entry_part.clone(),
                     similarity: p.similarity,
                     weight: p.weight,
+                    outcome: match p.outcome.as_str() {
+                        "matched" => common::NamePartOutcome::Matched,
+                        "contradicted" => common::NamePartOutcome::Contradicted,
+                        "missing" => common::NamePartOutcome::Missing,
+                        _ => common::NamePartOutcome::Unspecified,
+                    } as i32,
                 })
                 .collect(),
             adjustments: explanation

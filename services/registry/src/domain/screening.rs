@@ -124,6 +124,10 @@ pub struct RecordedNamePart {
     pub entry_part: String,
     pub similarity: f64,
     pub weight: f64,
+    /// `matched`, `contradicted` or `missing`; empty in screenings recorded before it was
+    /// reported.
+    #[serde(default)]
+    pub outcome: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -271,7 +271,7 @@ fn joined_leads(parts: &[Part], list: &LoadedList) -> Vec<(usize, usize, Vec<u32
 /// A weak alias ("low quality" on the UN list) is weaker evidence than a primary name.
 const WEAK_ALIAS_FACTOR: f64 = 0.95;
 
-fn kind_factor(kind: NameKind) -> f64 {
+pub(crate) fn kind_factor(kind: NameKind) -> f64 {
     if kind == NameKind::WeakAlias {
         WEAK_ALIAS_FACTOR
     } else {

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use person::Person;
 
-use crate::domain::candidates::QueryName;
+use crate::domain::candidates::{QueryName, kind_factor};
 use crate::domain::catalog::{LoadedList, Snapshot};
-use crate::domain::entry::EntryType;
+use crate::domain::entry::{EntryType, NameKind};
 use crate::domain::matching::{Adjustment, Part, PartMatch, compare_names, evidence, prepare};
 
 /// The score at or above which a hit is reported when the caller sets no threshold.
@@ -208,16 +208,12 @@ fn screen_list(
     }
 
     best.into_iter()
-        .filter_map(|(entry_index, (name_score, query_index, prepared_index))| {
+        .filter_map(|(entry_index, (_, query_index, prepared_index))| {
             let entry = list.entries.get(entry_index as usize)?;
-            let adjustments = evidence::adjustments(person, entry);
-            let total: f64 = name_score + adjustments.iter().map(|a| a.delta).sum::<f64>();
-            let score = reported(total.clamp(0.0, 1.0));
-            if score < threshold {
-                return None;
-            }
             let name = list.names.get(prepared_index)?;
             let (query_name, query_parts) = query_names.get(query_index)?;
+            // The reported score comes from the full comparison, every pair of parts
+            // computed, so that the explanation adds up to it exactly.
             let entry_parts: Vec<Part> = list.parts_of(name).into_iter().cloned().collect();
             let entry_weights: Vec<f64> = name
                 .part_ids
@@ -230,6 +226,21 @@ fn screen_list(
                 &entry_parts,
                 &entry_weights,
             );
+            let name_score = reported(comparison.score);
+            let mut adjustments = Vec::new();
+            if name.kind == NameKind::WeakAlias {
+                adjustments.push(Adjustment {
+                    field: "names",
+                    delta: reported(name_score * (kind_factor(name.kind) - 1.0)),
+                    reason: "the list marks the matched alias as weak (low quality)".to_owned(),
+                });
+            }
+            adjustments.extend(evidence::adjustments(person, entry));
+            let total: f64 = name_score + adjustments.iter().map(|a| a.delta).sum::<f64>();
+            let score = reported(total.clamp(0.0, 1.0));
+            if score < threshold {
+                return None;
+            }
             Some(Hit {
                 watchlist: list.name.clone(),
                 watchlist_version: list.version.clone(),
@@ -245,7 +256,7 @@ fn screen_list(
                 primary_name: entry.primary_name().to_owned(),
                 explanation: Explanation {
                     query_name: (*query_name).to_owned(),
-                    name_score: reported(name_score),
+                    name_score,
                     parts: comparison
                         .parts
                         .into_iter()
@@ -275,7 +286,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::domain::entry::{EntryName, NameKind, WatchlistEntry};
+    use crate::domain::entry::{EntryName, WatchlistEntry};
     use crate::lists::ListFormat;
 
     fn entry(id: &str, names: &[(&str, NameKind)], born: &str) -> WatchlistEntry {
@@ -389,6 +400,43 @@ mod tests {
             let json = serde_json::to_string(&value).expect("a number");
             assert_eq!(serde_json::from_str::<f64>(&json).expect("a number"), value);
         }
+    }
+
+    #[test]
+    fn a_weak_alias_match_shows_its_discount_and_still_adds_up() {
+        let list = LoadedList::new(
+            "weak".into(),
+            ListFormat::Csv,
+            "v1".into(),
+            vec![entry(
+                "7",
+                &[
+                    ("Abdul Rahman YASIN", NameKind::Primary),
+                    ("Abu Musab", NameKind::WeakAlias),
+                ],
+                "1960",
+            )],
+        );
+        let snapshot: Snapshot = Arc::new(BTreeMap::from([("weak".to_owned(), Arc::new(list))]));
+        let mut query = query("Abu Musab", Some("1960"));
+        query.threshold = Some(0.5);
+        let outcome = screen(&snapshot, &query, DEFAULT_THRESHOLD).expect("the list exists");
+        let hit = outcome.hits.first().expect("a hit");
+        let weak = hit
+            .explanation
+            .adjustments
+            .iter()
+            .find(|a| a.field == "names")
+            .expect("the weak alias is shown");
+        assert!(weak.delta < 0.0);
+        let total: f64 = hit.explanation.name_score
+            + hit
+                .explanation
+                .adjustments
+                .iter()
+                .map(|a| a.delta)
+                .sum::<f64>();
+        assert!((total.clamp(0.0, 1.0) - hit.score).abs() < 1e-9);
     }
 
     #[test]

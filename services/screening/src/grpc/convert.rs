@@ -8,6 +8,7 @@ use wire::screening::v1 as pb;
 
 use crate::domain::catalog::LoadedList;
 use crate::domain::entry::EntryType;
+use crate::domain::matching::PartOutcome;
 use crate::domain::names::validate_list_name;
 use crate::domain::screen::{Hit, MAX_HITS_LIMIT, ScreenOutcome, ScreenQuery};
 use crate::lists::ListFormat;
@@ -115,6 +116,7 @@ fn hit(hit: Hit) -> common::Hit {
                 .parts
                 .into_iter()
                 .map(|p| common::NamePartMatch {
+                    outcome: part_outcome(p.outcome) as i32,
                     query_part: p.query_part,
                     entry_part: p.entry_part,
                     similarity: p.similarity,
@@ -166,5 +168,13 @@ fn timestamp(at: OffsetDateTime) -> Timestamp {
     Timestamp {
         seconds: at.unix_timestamp(),
         nanos: at.nanosecond() as i32,
+    }
+}
+
+fn part_outcome(outcome: PartOutcome) -> common::NamePartOutcome {
+    match outcome {
+        PartOutcome::Matched => common::NamePartOutcome::Matched,
+        PartOutcome::Contradicted => common::NamePartOutcome::Contradicted,
+        PartOutcome::Missing => common::NamePartOutcome::Missing,
     }
 }
