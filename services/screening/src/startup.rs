@@ -28,8 +28,19 @@ pub struct Application {
 }
 
 impl Application {
-    /// Opens the database, loads every configured list, and binds the listener.
+    /// Binds the listener, opens the database and loads every configured list. The address
+    /// is taken first, so that a restart on the same address keeps it while the lists load;
+    /// connections wait until serving starts.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let auth = AuthLayer::new(
+            Credentials::from_optional_file(config.auth_tokens_file.as_deref())?,
+            access::policy,
+        );
+        let server = service_kit::GrpcServer::bind(
+            &config.listen_addr,
+            service_kit::ServerSettings::new(vec![SERVICE_NAME], auth),
+        )
+        .await?;
         let store = Store::connect(&config.database_url).await?;
         let catalog = Arc::new(WatchlistCatalog::new());
         for spec in &config.watchlists {
@@ -60,15 +71,6 @@ impl Application {
             config.default_threshold,
             shutdown.clone(),
         );
-        let auth = AuthLayer::new(
-            Credentials::from_optional_file(config.auth_tokens_file.as_deref())?,
-            access::policy,
-        );
-        let server = service_kit::GrpcServer::bind(
-            &config.listen_addr,
-            service_kit::ServerSettings::new(vec![SERVICE_NAME], auth),
-        )
-        .await?;
         Ok(Self {
             server,
             api,

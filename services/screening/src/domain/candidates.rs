@@ -9,7 +9,7 @@ use smallvec::{SmallVec, smallvec};
 
 use crate::domain::matching::{
     BoundSide, CONTRADICTION_FACTOR, Joins, LIGHTEST_PART, MIN_JOINED_SIMILARITY, MISSING_FACTOR,
-    Part, Similar, name_score_with, part_similarity, score_bound,
+    Part, Similar, lineage_agrees, name_score_with, part_similarity, score_bound,
 };
 
 /// A query name prepared against one list.
@@ -170,6 +170,19 @@ impl<'a> QueryName<'a> {
             for (position, entry_part) in entry_parts.iter().enumerate() {
                 if !column_paired[position] {
                     table[index * width + position] = part_similarity(query_part, entry_part);
+                }
+            }
+        }
+        // Both names mark forebears: a person's own name pairs only with a person's own.
+        if name.lineage != 0 && self.parts.iter().any(|p| p.lineage) {
+            for (index, query_part) in self.parts.iter().enumerate() {
+                for (position, entry_part) in entry_parts.iter().enumerate() {
+                    let mut entry_part = (*entry_part).clone();
+                    entry_part.lineage = position < 32 && name.lineage & (1 << position) != 0;
+                    let first = (index == 0, position == 0);
+                    if !lineage_agrees(query_part, &entry_part, first, true) {
+                        table[index * width + position] = 0.0;
+                    }
                 }
             }
         }

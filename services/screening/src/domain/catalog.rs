@@ -40,6 +40,9 @@ pub(crate) struct PreparedName {
     pub name: u32,
     pub kind: NameKind,
     pub part_ids: Box<[u32]>,
+    /// Bit `j` set when part `j` names a forebear (`Part::lineage`); the vocabulary's parts
+    /// do not carry it, since one part can be a person's name here and a father's there.
+    pub lineage: u32,
 }
 
 impl LoadedList {
@@ -66,6 +69,12 @@ impl LoadedList {
                 name,
                 kind,
                 part_ids: parts.iter().map(|p| vocabulary.intern(p)).collect(),
+                lineage: parts
+                    .iter()
+                    .take(32)
+                    .enumerate()
+                    .filter(|(_, p)| p.lineage)
+                    .fold(0, |mask, (j, _)| mask | 1 << j),
             })
             .collect();
         vocabulary.finish(&statistics);
@@ -94,11 +103,16 @@ impl LoadedList {
         }
     }
 
-    /// The parts of a prepared name.
-    pub(crate) fn parts_of<'a>(&'a self, name: &PreparedName) -> Vec<&'a Part> {
+    /// The parts of a prepared name as they stand in it, lineage marked.
+    pub(crate) fn owned_parts_of(&self, name: &PreparedName) -> Vec<Part> {
         name.part_ids
             .iter()
-            .map(|&id| self.vocabulary.part(id))
+            .enumerate()
+            .map(|(j, &id)| {
+                let mut part = self.vocabulary.part(id).clone();
+                part.lineage = j < 32 && name.lineage & (1 << j) != 0;
+                part
+            })
             .collect()
     }
 

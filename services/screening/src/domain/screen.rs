@@ -214,7 +214,7 @@ fn screen_list(
             let (query_name, query_parts) = query_names.get(query_index)?;
             // The reported score comes from the full comparison, every pair of parts
             // computed, so that the explanation adds up to it exactly.
-            let entry_parts: Vec<Part> = list.parts_of(name).into_iter().cloned().collect();
+            let entry_parts: Vec<Part> = list.owned_parts_of(name);
             let entry_weights: Vec<f64> = name
                 .part_ids
                 .iter()

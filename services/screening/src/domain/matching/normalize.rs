@@ -20,6 +20,8 @@ pub struct Word {
     pub text: String,
     /// Written in an abjad (Arabic or Hebrew script), which leaves short vowels out.
     pub abjad: bool,
+    /// Names a father or forebear: it follows a patronymic connector (bin, ibn, ould).
+    pub lineage: bool,
 }
 
 /// Generational suffixes, which a comma separates from the name rather than from a family
@@ -70,6 +72,7 @@ pub fn words(name: &str) -> Vec<Word> {
                 .map(|text| Word {
                     text: text.to_owned(),
                     abjad,
+                    lineage: false,
                 }),
         );
     }

@@ -93,6 +93,8 @@ pub fn canonical_parts(words: Vec<Word>) -> Vec<Word> {
     // A name that is nothing but a title ("Imam") is still a name.
     let words = if untitled.is_empty() { words } else { untitled };
     let mut parts: Vec<Word> = Vec::with_capacity(words.len() + 1);
+    // Set by a patronymic connector: the next part names a father or forebear.
+    let mut lineage = false;
     for (index, word) in words.iter().enumerate() {
         let next = words.get(index + 1).map(|w| w.text.as_str());
         let text = word.text.as_str();
@@ -102,10 +104,12 @@ pub fn canonical_parts(words: Vec<Word>) -> Vec<Word> {
                 .any(|(article, letter)| text == *article && next.starts_with(letter));
             let connector = CONNECTORS.contains(&text) && !parts.is_empty();
             let particle = FAMILY_PARTICLES.contains(&text) && !word.abjad;
+            lineage |= connector;
             if ARTICLES.contains(&text) || assimilated || connector || particle {
                 continue;
             }
         }
+        let first_part = parts.len();
         let mut text = text.to_owned();
         if word.abjad {
             // Arabic script attaches the article, "bin" and "Abu al-" to the next word.
@@ -115,6 +119,7 @@ pub fn canonical_parts(words: Vec<Word>) -> Vec<Word> {
                 parts.push(Word {
                     text: "abu".to_owned(),
                     abjad: true,
+                    lineage: false,
                 });
                 text = rest.to_owned();
             } else if let Some(rest) = text.strip_prefix("bn")
@@ -122,6 +127,7 @@ pub fn canonical_parts(words: Vec<Word>) -> Vec<Word> {
                 && !parts.is_empty()
             {
                 text = rest.to_owned();
+                lineage = true;
             }
             if text.len() >= 4 && text.starts_with("al") && text != "allah" {
                 text.drain(..2);
@@ -153,16 +159,27 @@ pub fn canonical_parts(words: Vec<Word>) -> Vec<Word> {
             parts.push(Word {
                 text: "abd".to_owned(),
                 abjad,
+                lineage: false,
             });
             if !rest.is_empty() {
-                parts.push(Word { text: rest, abjad });
+                parts.push(Word {
+                    text: rest,
+                    abjad,
+                    lineage: false,
+                });
             }
-            continue;
+        } else {
+            parts.push(Word {
+                text: compound_suffix(&text),
+                abjad,
+                lineage: false,
+            });
         }
-        parts.push(Word {
-            text: compound_suffix(&text),
-            abjad,
-        });
+        // The first part after a connector names the forebear ("bin Abd al-Aziz": abd).
+        if lineage && let Some(part) = parts.get_mut(first_part) {
+            part.lineage = true;
+            lineage = false;
+        }
     }
     parts
 }
@@ -207,6 +224,11 @@ mod tests {
     #[test]
     fn drops_patronymic_connectors_but_not_a_first_name() {
         assert_eq!(parts("Bilal bin Marwan"), ["bilal", "marwan"]);
+        let lineage: Vec<bool> = canonical_parts(words("Bilal bin Marwan ibn Abd al-Aziz"))
+            .into_iter()
+            .map(|w| w.lineage)
+            .collect();
+        assert_eq!(lineage, [false, true, true, false]);
         assert_eq!(parts("Ben Netanyahu"), ["ben", "netanyahu"]);
         assert_eq!(parts("عمر بنحسين"), ["amr", "hsin"]);
     }

@@ -32,6 +32,9 @@ pub struct Part {
     skeleton: Box<str>,
     /// Written in an abjad, so short vowels are unknown.
     pub(super) abjad: bool,
+    /// Names a father or forebear (follows bin, ibn, ould): see `lineage_agrees`. Not part
+    /// of how the part compares.
+    pub lineage: bool,
 }
 
 impl Part {
@@ -43,6 +46,7 @@ impl Part {
             key: key.into_boxed_slice(),
             skeleton,
             abjad,
+            lineage: false,
         }
     }
 
@@ -86,7 +90,10 @@ pub(super) type ComparisonIdentity = (Box<[u8]>, bool, bool, u8);
 pub fn prepare(name: &str) -> Vec<Part> {
     canonical_parts(words(name))
         .into_iter()
-        .map(|w| Part::new(w.text, w.abjad))
+        .map(|w| Part {
+            lineage: w.lineage,
+            ..Part::new(w.text, w.abjad)
+        })
         .collect()
 }
 
@@ -141,6 +148,31 @@ impl PartStatistics {
     pub fn weights(&self, parts: &[Part]) -> Vec<f64> {
         parts.iter().map(|p| self.weight(p)).collect()
     }
+}
+
+/// Whether two parts may pair as far as lineage goes. When both names say whose son each
+/// part is ("Salman bin Muhammad", "Muhammad bin Salman"), a person's own name (the first
+/// part) does not pair with a forebear's (a part after bin, ibn, ould): the same names in
+/// swapped roles are father and son, two people. Other parts pair freely, so that a
+/// misspelt connector ("Tarek Been Habib") costs nothing. `first`: per side, whether the
+/// part opens its name; `both_record_lineage`: each name has a part marked as a forebear's.
+pub fn lineage_agrees(
+    query: &Part,
+    entry: &Part,
+    first: (bool, bool),
+    both_record_lineage: bool,
+) -> bool {
+    let own = |part: &Part, first: bool| first && !part.lineage;
+    !both_record_lineage
+        || !((own(query, first.0) && entry.lineage) || (query.lineage && own(entry, first.1)))
+}
+
+/// Whether each of the names marks a part as a forebear's.
+pub fn both_record_lineage<'a>(
+    query: impl IntoIterator<Item = &'a Part>,
+    entry: impl IntoIterator<Item = &'a Part>,
+) -> bool {
+    query.into_iter().any(|p| p.lineage) && entry.into_iter().any(|p| p.lineage)
 }
 
 /// Similarity of two parts, or 0.0 below `MIN_PART_SIMILARITY` (such parts never pair).

@@ -40,7 +40,10 @@ impl Vocabulary {
             return id;
         }
         let id = u32::try_from(self.parts.len()).unwrap_or(u32::MAX);
-        self.parts.push(part.clone());
+        // Lineage belongs to a part's place in a name (`PreparedName::lineage`), not to it.
+        let mut part = part.clone();
+        part.lineage = false;
+        self.parts.push(part);
         self.ids.insert(identity, id);
         id
     }
