@@ -14,6 +14,10 @@ pub const DEFAULT_THRESHOLD: f64 = 0.85;
 pub const DEFAULT_MAX_HITS: usize = 10;
 /// Hard cap on hits per request, whatever the caller asks for.
 pub const MAX_HITS_LIMIT: usize = 100;
+/// How far below the threshold a candidate's indexed score may be and still be compared in
+/// full: the index can leave out a pair of parts that blocking did not connect, so its score
+/// may fall a little short of the full comparison's.
+const FULL_COMPARISON_MARGIN: f64 = 0.05;
 /// Below this name score no other field can lift a candidate to the threshold, so the
 /// candidate is dropped before its other fields are compared.
 const NAME_SCORE_FLOOR: f64 = 0.55;
@@ -208,68 +212,76 @@ fn screen_list(
     }
 
     best.into_iter()
-        .filter_map(|(entry_index, (_, query_index, prepared_index))| {
-            let entry = list.entries.get(entry_index as usize)?;
-            let name = list.names.get(prepared_index)?;
-            let (query_name, query_parts) = query_names.get(query_index)?;
-            // The reported score comes from the full comparison, every pair of parts
-            // computed, so that the explanation adds up to it exactly.
-            let entry_parts: Vec<Part> = list.owned_parts_of(name);
-            let entry_weights: Vec<f64> = name
-                .part_ids
-                .iter()
-                .map(|&id| list.vocabulary.weight(id))
-                .collect();
-            let comparison = compare_names(
-                query_parts,
-                &prepared.get(query_index)?.weights,
-                &entry_parts,
-                &entry_weights,
-            );
-            let name_score = reported(comparison.score);
-            let mut adjustments = Vec::new();
-            if name.kind == NameKind::WeakAlias {
-                adjustments.push(Adjustment {
-                    field: "names",
-                    delta: reported(name_score * (kind_factor(name.kind) - 1.0)),
-                    reason: "the list marks the matched alias as weak (low quality)".to_owned(),
-                });
-            }
-            adjustments.extend(evidence::adjustments(person, entry));
-            let total: f64 = name_score + adjustments.iter().map(|a| a.delta).sum::<f64>();
-            let score = reported(total.clamp(0.0, 1.0));
-            if score < threshold {
-                return None;
-            }
-            Some(Hit {
-                watchlist: list.name.clone(),
-                watchlist_version: list.version.clone(),
-                entry_id: entry.id.clone(),
-                entry_version: entry.content_version(),
-                entry_type: entry.entry_type,
-                score,
-                matched_name: entry
-                    .names
-                    .get(name.name as usize)
-                    .map(|n| n.full_name.clone())
-                    .unwrap_or_default(),
-                primary_name: entry.primary_name().to_owned(),
-                explanation: Explanation {
-                    query_name: (*query_name).to_owned(),
-                    name_score,
-                    parts: comparison
-                        .parts
-                        .into_iter()
-                        .map(|p| PartMatch {
-                            similarity: reported(p.similarity),
-                            weight: reported(p.weight),
-                            ..p
-                        })
-                        .collect(),
-                    adjustments,
-                },
-            })
-        })
+        .filter_map(
+            |(entry_index, (indexed_score, query_index, prepared_index))| {
+                let entry = list.entries.get(entry_index as usize)?;
+                let evidence = evidence::adjustments(person, entry);
+                let evidence_total: f64 = evidence.iter().map(|a| a.delta).sum();
+                // Most candidates fall well short; only the others are compared in full.
+                if indexed_score + evidence_total < threshold - FULL_COMPARISON_MARGIN {
+                    return None;
+                }
+                let name = list.names.get(prepared_index)?;
+                let (query_name, query_parts) = query_names.get(query_index)?;
+                // The reported score comes from the full comparison, every pair of parts
+                // computed, so that the explanation adds up to it exactly.
+                let entry_parts: Vec<Part> = list.owned_parts_of(name);
+                let entry_weights: Vec<f64> = name
+                    .part_ids
+                    .iter()
+                    .map(|&id| list.vocabulary.weight(id))
+                    .collect();
+                let comparison = compare_names(
+                    query_parts,
+                    &prepared.get(query_index)?.weights,
+                    &entry_parts,
+                    &entry_weights,
+                );
+                let name_score = reported(comparison.score);
+                let mut adjustments = Vec::new();
+                if name.kind == NameKind::WeakAlias {
+                    adjustments.push(Adjustment {
+                        field: "names",
+                        delta: reported(name_score * (kind_factor(name.kind) - 1.0)),
+                        reason: "the list marks the matched alias as weak (low quality)".to_owned(),
+                    });
+                }
+                adjustments.extend(evidence);
+                let total: f64 = name_score + adjustments.iter().map(|a| a.delta).sum::<f64>();
+                let score = reported(total.clamp(0.0, 1.0));
+                if score < threshold {
+                    return None;
+                }
+                Some(Hit {
+                    watchlist: list.name.clone(),
+                    watchlist_version: list.version.clone(),
+                    entry_id: entry.id.clone(),
+                    entry_version: entry.content_version(),
+                    entry_type: entry.entry_type,
+                    score,
+                    matched_name: entry
+                        .names
+                        .get(name.name as usize)
+                        .map(|n| n.full_name.clone())
+                        .unwrap_or_default(),
+                    primary_name: entry.primary_name().to_owned(),
+                    explanation: Explanation {
+                        query_name: (*query_name).to_owned(),
+                        name_score,
+                        parts: comparison
+                            .parts
+                            .into_iter()
+                            .map(|p| PartMatch {
+                                similarity: reported(p.similarity),
+                                weight: reported(p.weight),
+                                ..p
+                            })
+                            .collect(),
+                        adjustments,
+                    },
+                })
+            },
+        )
         .collect()
 }
 
