@@ -55,8 +55,8 @@ impl IntakeWriter {
         Self { jobs }
     }
 
-    /// Writes many intakes, queued together so that they share transactions; per intake,
-    /// what `write` would answer.
+    /// Writes intakes, queued together so that they share transactions; per intake, true
+    /// once it is committed, false if its request id was already taken.
     pub async fn write_many(
         &self,
         intakes: Vec<(Subject, String, Vec<AuditEvent>)>,
@@ -85,19 +85,6 @@ impl IntakeWriter {
             });
         }
         outcomes
-    }
-
-    /// Writes one intake; true once it is committed, false if its request id was taken.
-    pub async fn write(
-        &self,
-        subject: Subject,
-        fingerprint: String,
-        audit: Vec<AuditEvent>,
-    ) -> anyhow::Result<bool> {
-        self.write_many(vec![(subject, fingerprint, audit)])
-            .await
-            .pop()
-            .unwrap_or_else(|| Err(anyhow::anyhow!("the intake writer gave no answer")))
     }
 }
 

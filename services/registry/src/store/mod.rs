@@ -83,18 +83,15 @@ impl Store {
         fingerprint: &str,
         audit_events: &[AuditEvent],
     ) -> anyhow::Result<Inserted> {
-        let inserted = self
-            .intake_writer
-            .write(
-                subject.clone(),
-                fingerprint.to_owned(),
-                audit_events.to_vec(),
-            )
-            .await?;
-        if inserted {
-            return Ok(Inserted::Created(subject.clone()));
-        }
-        self.existing(&subject.request_id).await
+        let intake = (
+            subject.clone(),
+            fingerprint.to_owned(),
+            audit_events.to_vec(),
+        );
+        self.insert_subjects(vec![intake])
+            .await
+            .pop()
+            .unwrap_or_else(|| Err(anyhow::anyhow!("the intake writer gave no answer")))
     }
 
     /// `insert_subject` for many subjects at once: (subject, fingerprint, audit events) each.

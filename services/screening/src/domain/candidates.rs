@@ -141,11 +141,7 @@ impl<'a> QueryName<'a> {
             .iter()
             .map(|&id| list.vocabulary.part(id))
             .collect();
-        let entry_weights: SmallVec<[f64; 8]> = name
-            .part_ids
-            .iter()
-            .map(|&id| list.vocabulary.weight(id))
-            .collect();
+        let entry_weights: SmallVec<[f64; 8]> = list.weights_of(name).collect();
         let width = entry_parts.len();
         let mut table: SmallVec<[f64; 32]> = smallvec![0.0; self.parts.len() * width];
         if indexed {
@@ -176,11 +172,10 @@ impl<'a> QueryName<'a> {
         // Both names mark forebears: a person's own name pairs only with a person's own.
         if name.lineage != 0 && self.parts.iter().any(|p| p.lineage) {
             for (index, query_part) in self.parts.iter().enumerate() {
-                for (position, entry_part) in entry_parts.iter().enumerate() {
-                    let mut entry_part = (*entry_part).clone();
-                    entry_part.lineage = position < 32 && name.lineage & (1 << position) != 0;
+                for position in 0..width {
+                    let forebear = position < 32 && name.lineage & (1 << position) != 0;
                     let first = (index == 0, position == 0);
-                    if !lineage_agrees(query_part, &entry_part, first, true) {
+                    if !lineage_agrees((query_part.lineage, forebear), first, true) {
                         table[index * width + position] = 0.0;
                     }
                 }

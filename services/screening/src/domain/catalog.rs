@@ -103,6 +103,14 @@ impl LoadedList {
         }
     }
 
+    /// The weights of a prepared name's parts on this list.
+    pub(crate) fn weights_of<'a>(
+        &'a self,
+        name: &'a PreparedName,
+    ) -> impl Iterator<Item = f64> + 'a {
+        name.part_ids.iter().map(|&id| self.vocabulary.weight(id))
+    }
+
     /// The parts of a prepared name as they stand in it, lineage marked.
     pub(crate) fn owned_parts_of(&self, name: &PreparedName) -> Vec<Part> {
         name.part_ids

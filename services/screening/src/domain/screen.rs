@@ -226,11 +226,7 @@ fn screen_list(
                 // The reported score comes from the full comparison, every pair of parts
                 // computed, so that the explanation adds up to it exactly.
                 let entry_parts: Vec<Part> = list.owned_parts_of(name);
-                let entry_weights: Vec<f64> = name
-                    .part_ids
-                    .iter()
-                    .map(|&id| list.vocabulary.weight(id))
-                    .collect();
+                let entry_weights: Vec<f64> = list.weights_of(name).collect();
                 let comparison = compare_names(
                     query_parts,
                     &prepared.get(query_index)?.weights,

@@ -47,7 +47,7 @@ pub fn compare_names(
     let entry: Vec<&Part> = entry.iter().collect();
     let both = both_record_lineage(query.iter().copied(), entry.iter().copied());
     let slots = align(&query, query_weights, &entry, entry_weights, |i, j| {
-        if lineage_agrees(query[i], entry[j], (i == 0, j == 0), both) {
+        if lineage_agrees((query[i].lineage, entry[j].lineage), (i == 0, j == 0), both) {
             part_similarity(query[i], entry[j])
         } else {
             0.0
@@ -93,7 +93,7 @@ pub fn name_score(
     let entry: Vec<&Part> = entry.iter().collect();
     let both = both_record_lineage(query.iter().copied(), entry.iter().copied());
     name_score_with(&query, query_weights, &entry, entry_weights, |i, j| {
-        if lineage_agrees(query[i], entry[j], (i == 0, j == 0), both) {
+        if lineage_agrees((query[i].lineage, entry[j].lineage), (i == 0, j == 0), both) {
             part_similarity(query[i], entry[j])
         } else {
             0.0

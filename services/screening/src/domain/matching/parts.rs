@@ -155,16 +155,16 @@ impl PartStatistics {
 /// part) does not pair with a forebear's (a part after bin, ibn, ould): the same names in
 /// swapped roles are father and son, two people. Other parts pair freely, so that a
 /// misspelt connector ("Tarek Been Habib") costs nothing. `first`: per side, whether the
-/// part opens its name; `both_record_lineage`: each name has a part marked as a forebear's.
+/// part opens its name; `lineage`: per side, whether the part is marked as a forebear's
+/// (`Part::lineage`); `both_record_lineage`: each name has a part so marked.
 pub fn lineage_agrees(
-    query: &Part,
-    entry: &Part,
+    lineage: (bool, bool),
     first: (bool, bool),
     both_record_lineage: bool,
 ) -> bool {
-    let own = |part: &Part, first: bool| first && !part.lineage;
+    let own = |lineage: bool, first: bool| first && !lineage;
     !both_record_lineage
-        || !((own(query, first.0) && entry.lineage) || (query.lineage && own(entry, first.1)))
+        || !((own(lineage.0, first.0) && lineage.1) || (lineage.0 && own(lineage.1, first.1)))
 }
 
 /// Whether each of the names marks a part as a forebear's.
