@@ -126,15 +126,7 @@ fn is_vowel(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::normalize::words;
-    use super::super::particles::canonical_parts;
-
-    fn parts(name: &str) -> Vec<String> {
-        canonical_parts(words(name))
-            .into_iter()
-            .map(|w| w.text)
-            .collect()
-    }
+    use super::super::particles::tests::parts;
 
     #[test]
     fn abd_compounds_meet_in_every_spelling() {

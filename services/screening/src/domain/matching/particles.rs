@@ -185,11 +185,12 @@ pub fn canonical_parts(words: Vec<Word>) -> Vec<Word> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::normalize::words;
     use super::*;
 
-    fn parts(name: &str) -> Vec<String> {
+    /// The parts' texts of `name`, for the rule tests here and in `compounds.rs`.
+    pub(in super::super) fn parts(name: &str) -> Vec<String> {
         canonical_parts(words(name))
             .into_iter()
             .map(|w| w.text)
