@@ -24,7 +24,7 @@ pub(super) async fn append_many(
     let sql = format!(
         "INSERT INTO audit_events (id, subject_id, action, actor, request_id, at_ms, details)
          VALUES {}",
-        super::group_commit::placeholders(events.len(), 7)
+        super::group_commit::placeholders(tx, events.len(), 7)
     );
     let mut query = sqlx::query(&sql);
     for event in events {

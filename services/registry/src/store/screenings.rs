@@ -38,7 +38,7 @@ pub(super) async fn append_many<'a>(
         "INSERT INTO screenings
            (id, subject_id, state, matched, threshold, hits_json, versions_json, screened_at_ms)
          VALUES {}",
-        super::group_commit::placeholders(values.len(), 8)
+        super::group_commit::placeholders(tx, values.len(), 8)
     );
     let mut query = sqlx::query(&sql);
     for (subject_id, screening, hits, versions, screened_at) in values {
