@@ -28,9 +28,28 @@ pub struct LoadedList {
     pub(crate) vocabulary: Vocabulary,
     /// Per vocabulary id, the names (indices into `names`) that have that part.
     pub(crate) postings: Vec<Box<[u32]>>,
-    /// Per name, how many of its parts are full parts (not initials): what a quick bound
-    /// needs to know of a name without reading it.
-    pub(crate) full_parts: Vec<u8>,
+    /// Per name, what a quick bound needs to know of it without reading it.
+    pub(crate) summaries: Vec<NameSummary>,
+}
+
+/// A name's full parts (not initials): how many, and their summed weight (rounded down, so
+/// that a bound built on it stays a bound); and its initials: how many, and which letters.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct NameSummary {
+    pub full_parts: u8,
+    pub initials: u8,
+    pub full_weight: f32,
+    pub initial_letters: u32,
+}
+
+/// The bit of `NameSummary::initial_letters` for an initial that could stand for `part`: a
+/// bit per letter a–z, one more for anything else.
+pub(crate) fn initial_letter(part: &Part) -> u32 {
+    match part.text.bytes().next() {
+        Some(first) if first.is_ascii_lowercase() => 1 << (first - b'a'),
+        Some(_) => 1 << 31,
+        None => 0,
+    }
 }
 
 /// An entry name as the vocabulary ids of its parts, tokenised once at load time.
@@ -79,14 +98,28 @@ impl LoadedList {
             .collect();
         vocabulary.finish(&statistics);
         let postings = postings(&names, vocabulary.len());
-        let full_parts = names
+        let summaries = names
             .iter()
             .map(|n| {
-                let full = n
+                let (initials, full): (Vec<&Part>, Vec<&Part>) = n
                     .part_ids
                     .iter()
-                    .filter(|&&id| !vocabulary.part(id).is_initial());
-                u8::try_from(full.count()).unwrap_or(u8::MAX)
+                    .map(|&id| vocabulary.part(id))
+                    .partition(|part| part.is_initial());
+                let weight: f64 = n
+                    .part_ids
+                    .iter()
+                    .filter(|&&id| !vocabulary.part(id).is_initial())
+                    .map(|&id| vocabulary.weight(id))
+                    .sum();
+                NameSummary {
+                    full_parts: u8::try_from(full.len()).unwrap_or(u8::MAX),
+                    initials: u8::try_from(initials.len()).unwrap_or(u8::MAX),
+                    full_weight: (weight as f32).next_down(),
+                    initial_letters: initials
+                        .iter()
+                        .fold(0, |mask, &part| mask | initial_letter(part)),
+                }
             })
             .collect();
         Self {
@@ -99,7 +132,7 @@ impl LoadedList {
             statistics,
             vocabulary,
             postings,
-            full_parts,
+            summaries,
         }
     }
 

@@ -19,6 +19,6 @@ pub use evidence::Adjustment;
 pub use names::{
     NameComparison, PartMatch, PartOutcome, compare_names, name_score, name_score_with,
 };
-pub use parts::{LIGHTEST_PART, lineage_agrees, part_similarity};
+pub use parts::{INITIAL_WEIGHT, LIGHTEST_PART, lineage_agrees, part_similarity};
 pub use parts::{Part, PartStatistics, prepare};
 pub use vocabulary::{Similar, Vocabulary};

@@ -17,7 +17,7 @@ pub(super) const MIN_PART_SIMILARITY: f64 = 0.7;
 /// Similarity of an initial to a full part that starts with it.
 const INITIAL_SIMILARITY: f64 = 0.9;
 /// An initial says little about who someone is, however rare the name it stands for.
-const INITIAL_WEIGHT: f64 = 0.25;
+pub const INITIAL_WEIGHT: f64 = 0.25;
 /// The weight of the commonest part, against 1.0 for a part seen once.
 const COMMON_PART_WEIGHT: f64 = 0.3;
 /// The least a full part (not an initial) can weigh.

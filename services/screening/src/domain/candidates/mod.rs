@@ -3,14 +3,17 @@
 //! postings give the names that contain them, and a name goes on to full alignment only if
 //! the parts it shares with the query could lift it to the floor (`score_bound`).
 
+mod quick_bound;
+
 use crate::domain::catalog::{LoadedList, PreparedName};
 use crate::domain::entry::NameKind;
 use smallvec::{SmallVec, smallvec};
 
 use crate::domain::matching::{
-    BoundSide, CONTRADICTION_FACTOR, Joins, LIGHTEST_PART, MIN_JOINED_SIMILARITY, MISSING_FACTOR,
-    Part, Similar, lineage_agrees, name_score_with, part_similarity, score_bound,
+    BoundSide, Joins, MIN_JOINED_SIMILARITY, Part, Similar, lineage_agrees, name_score_with,
+    part_similarity, score_bound,
 };
+use quick_bound::QuickBound;
 
 /// A query name prepared against one list.
 pub(crate) struct QueryName<'a> {
@@ -23,25 +26,53 @@ pub(crate) struct QueryName<'a> {
     /// Pairs of query parts that written together spell a part of the list (as `align`
     /// joins them), with that part's vocabulary ids: such names lead through both parts.
     joined: Vec<(usize, usize, Vec<u32>)>,
+    quick_bound: QuickBound,
 }
 
 /// Query parts beyond this many do not lead to candidates (a bit each in a mask); names
 /// that long are rare and their other parts still do.
-const MAX_LEADING_PARTS: usize = 64;
+pub(super) const MAX_LEADING_PARTS: usize = 64;
 
 impl<'a> QueryName<'a> {
     pub fn new(parts: &'a [Part], list: &LoadedList) -> Self {
+        let similar: Vec<Similar> = parts.iter().map(|p| list.vocabulary.similar(p)).collect();
+        let joined = joined_leads(parts, list);
+        let weights = list.statistics.weights(parts);
+        let quick_bound = QuickBound::new(parts, &weights, &similar, &joined, list);
         Self {
             parts: parts.iter().collect(),
-            weights: list.statistics.weights(parts),
-            similar: parts.iter().map(|p| list.vocabulary.similar(p)).collect(),
-            joined: joined_leads(parts, list),
+            weights,
+            similar,
+            joined,
+            quick_bound,
         }
     }
 
     /// The names of `list` that share a part with this query name and score at least
     /// `floor` (weak aliases discounted), as (index into `list.names`, score).
     pub fn scored_candidates(&self, list: &LoadedList, floor: f64) -> Vec<(u32, f64)> {
+        self.leads(list)
+            .into_iter()
+            .filter_map(|(index, leading)| {
+                let summary = list.summaries.get(index as usize).copied();
+                let summary = summary.unwrap_or_default();
+                if self.quick_bound.bound(leading, summary) < floor {
+                    return None;
+                }
+                let name = list.names.get(index as usize)?;
+                let pairs = self.pairs(name, list, true);
+                if pairs.bound(floor) < floor {
+                    return None;
+                }
+                let score = pairs.score();
+                (score >= floor).then_some((index, score))
+            })
+            .collect()
+    }
+
+    /// The names this query name's parts lead to, in order, each with a bit set per query
+    /// part that leads there.
+    fn leads(&self, list: &LoadedList) -> Vec<(u32, u64)> {
         let mut touched: Vec<u64> = Vec::new();
         for (index, similar) in self.similar.iter().enumerate().take(MAX_LEADING_PARTS) {
             for &(id, _) in similar.iter() {
@@ -66,63 +97,11 @@ impl<'a> QueryName<'a> {
         touched.dedup();
         touched
             .chunk_by(|a, b| a >> 6 == b >> 6)
-            .filter_map(|run| {
-                let index = (run[0] >> 6) as u32;
-                let leading: u64 = run.iter().fold(0, |mask, packed| mask | 1 << (packed & 63));
-                let full_parts = list.full_parts.get(index as usize).copied().unwrap_or(0);
-                if self.quick_bound(leading, full_parts) < floor {
-                    return None;
-                }
-                let name = list.names.get(index as usize)?;
-                let pairs = self.pairs(name, list, true);
-                if pairs.bound(floor) < floor {
-                    return None;
-                }
-                let score = pairs.score();
-                (score >= floor).then_some((index, score))
+            .map(|run| {
+                let leading = run.iter().fold(0, |mask, packed| mask | 1 << (packed & 63));
+                ((run[0] >> 6) as u32, leading)
             })
             .collect()
-    }
-
-    /// An upper bound on the score against a name with `full_parts` full parts, knowing only
-    /// which query parts (`leading`, a bit each) lead to it: each such part pairs perfectly
-    /// with a part weighing the most, and the name's remaining parts weigh the least a part
-    /// can. Names reached through one common part among several fall below the floor here,
-    /// before they are read.
-    fn quick_bound(&self, leading: u64, full_parts: u8) -> f64 {
-        let mut paired = 0.0;
-        let mut left: SmallVec<[f64; 8]> = SmallVec::new();
-        let mut paired_count = 0usize;
-        for (index, part) in self.parts.iter().enumerate() {
-            if index >= MAX_LEADING_PARTS || part.is_initial() || part.is_short() {
-                // Counted as paired at full weight: never lowers the bound.
-                paired += (self.weights[index] + 1.0) / 2.0;
-            } else if leading & (1 << index) != 0 {
-                paired += (self.weights[index] + 1.0) / 2.0;
-                paired_count += 1;
-            } else {
-                left.push(self.weights[index]);
-            }
-        }
-        if paired <= 0.0 {
-            return 0.0;
-        }
-        left.sort_unstable_by(|a, b| b.total_cmp(a));
-        let entry_left = usize::from(full_parts).saturating_sub(paired_count);
-        let contradicting = left.len().min(entry_left);
-        let penalty: f64 = left
-            .iter()
-            .enumerate()
-            .map(|(rank, w)| {
-                if rank < contradicting {
-                    (w + LIGHTEST_PART) / 2.0 * CONTRADICTION_FACTOR
-                } else {
-                    w * MISSING_FACTOR
-                }
-            })
-            .sum::<f64>()
-            + (entry_left - contradicting) as f64 * LIGHTEST_PART * MISSING_FACTOR;
-        paired / (paired + penalty)
     }
 
     /// This name's score against `name`, every pair of parts compared: what the index is

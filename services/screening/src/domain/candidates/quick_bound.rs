@@ -1,0 +1,236 @@
+//! A bound on a query name's score against a list name, from which query parts lead to the
+//! name and a summary of it (`NameSummary`) alone: cheap enough for every name a query part
+//! leads to, so that only names that could reach the floor are read and aligned.
+
+use super::MAX_LEADING_PARTS;
+use crate::domain::catalog::{LoadedList, NameSummary, initial_letter};
+use crate::domain::matching::{
+    CONTRADICTION_FACTOR, INITIAL_WEIGHT, LIGHTEST_PART, MISSING_FACTOR, Part, Similar,
+};
+
+/// A query name's parts as the bound sees them, heaviest first.
+pub(super) struct QuickBound {
+    parts: Vec<BoundPart>,
+}
+
+struct BoundPart {
+    weight: f64,
+    /// The part's bit in a mask of leading parts; 0 if it cannot lead.
+    leads_bit: u64,
+    /// The most a list part it leads to weighs.
+    lead_weight: f64,
+    /// May pair with any part (initials, parts too short for blocking to vouch for, parts
+    /// beyond the mask): counted as paired with the heaviest part possible, which never
+    /// lowers the bound.
+    always_paired: bool,
+    /// `initial_letter` of the part.
+    letter: u32,
+}
+
+impl QuickBound {
+    /// `similar` and `joined` as in `QueryName`: the list parts each query part leads to.
+    pub fn new(
+        parts: &[Part],
+        weights: &[f64],
+        similar: &[Similar],
+        joined: &[(usize, usize, Vec<u32>)],
+        list: &LoadedList,
+    ) -> Self {
+        let heaviest = |ids: &mut dyn Iterator<Item = u32>| {
+            ids.map(|id| list.vocabulary.weight(id)).fold(0.0, f64::max)
+        };
+        let mut parts: Vec<BoundPart> = parts
+            .iter()
+            .enumerate()
+            .map(|(index, part)| {
+                let through_joins = joined
+                    .iter()
+                    .filter(|(first, second, _)| *first == index || *second == index)
+                    .map(|(_, _, ids)| heaviest(&mut ids.iter().copied()))
+                    .fold(0.0, f64::max);
+                let beyond = index >= MAX_LEADING_PARTS;
+                BoundPart {
+                    weight: weights[index],
+                    leads_bit: if beyond || part.is_initial() {
+                        0
+                    } else {
+                        1 << index
+                    },
+                    lead_weight: heaviest(&mut similar[index].iter().map(|&(id, _)| id))
+                        .max(through_joins),
+                    always_paired: beyond || part.is_initial() || part.is_short(),
+                    letter: initial_letter(part),
+                }
+            })
+            .collect();
+        parts.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        Self { parts }
+    }
+
+    /// At least the score against a name, knowing only which query parts (`leading`, a bit
+    /// each) lead to it and the name's summary: each such part pairs perfectly with the
+    /// heaviest part it leads to, and the name's other full parts weigh what is left of its
+    /// full weight, spread as evenly as the penalties allow. Names reached through one
+    /// common part among several fall below the floor here.
+    pub fn bound(&self, leading: u64, name: NameSummary) -> f64 {
+        let mut paired = 0.0;
+        let mut paired_count = 0usize;
+        // At least what the name's paired full parts weigh.
+        let mut entry_paired_weight = 0.0;
+        let mut initials = name.initials;
+        // Which of `parts` are left over, and how many.
+        let (mut left, mut left_count) = (0u64, 0usize);
+        for (rank, part) in self.parts.iter().enumerate() {
+            if leading & part.leads_bit != 0 {
+                paired += (part.weight + part.lead_weight) / 2.0;
+                entry_paired_weight += part.lead_weight;
+                paired_count += 1;
+            } else if part.always_paired {
+                paired += (part.weight + 1.0) / 2.0;
+                entry_paired_weight += 1.0;
+                paired_count += 1;
+            } else if initials > 0 && name.initial_letters & part.letter != 0 {
+                // One of the name's initials may stand for it (J. for John): heaviest first.
+                initials -= 1;
+                paired += (part.weight + INITIAL_WEIGHT) / 2.0;
+            } else if rank < 64 {
+                left |= 1 << rank;
+                left_count += 1;
+            }
+        }
+        if paired <= 0.0 {
+            return 0.0;
+        }
+        let entry_left = usize::from(name.full_parts).saturating_sub(paired_count);
+        let contradicting = left_count.min(entry_left);
+        let mut query_penalty = 0.0;
+        let mut left_rank = 0;
+        for (rank, part) in self.parts.iter().enumerate().take(64) {
+            if left & (1 << rank) != 0 {
+                query_penalty += if left_rank < contradicting {
+                    part.weight / 2.0 * CONTRADICTION_FACTOR
+                } else {
+                    part.weight * MISSING_FACTOR
+                };
+                left_rank += 1;
+            }
+        }
+        // The heaviest leftovers contradict and the rest are missing; for a given total, the
+        // least penalty is at equal weights.
+        let entry_penalty = if entry_left == 0 {
+            0.0
+        } else {
+            let entry_left_weight = (f64::from(name.full_weight) - entry_paired_weight)
+                .max(entry_left as f64 * LIGHTEST_PART);
+            let per_weight = (contradicting as f64 * CONTRADICTION_FACTOR / 2.0
+                + (entry_left - contradicting) as f64 * MISSING_FACTOR)
+                / entry_left as f64;
+            entry_left_weight * per_weight
+        };
+        paired / (paired + query_penalty + entry_penalty)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::QueryName;
+    use super::*;
+    use crate::domain::entry::NameKind;
+    use crate::domain::entry::{EntryName, EntryType, WatchlistEntry};
+    use crate::domain::matching::prepare;
+    use crate::lists::ListFormat;
+
+    fn list(names: &[&str]) -> LoadedList {
+        let entries = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| WatchlistEntry {
+                id: i.to_string(),
+                entry_type: EntryType::Person,
+                names: vec![EntryName::new(*name, NameKind::Primary)],
+                birth_dates: Vec::new(),
+                nationalities: Vec::new(),
+                gender: None,
+                documents: Vec::new(),
+                programs: Vec::new(),
+                remarks: None,
+            })
+            .collect();
+        LoadedList::new("test".into(), ListFormat::Csv, "v1".into(), entries)
+    }
+
+    #[test]
+    fn the_quick_bound_is_never_below_the_score_of_a_name_it_leads_to() {
+        // Common and rare parts, initials, joins and names of different lengths, so that
+        // the names' leftover weights vary.
+        let list = list(&[
+            "Ahmed Khan",
+            "Ahmed Ali Khan",
+            "Ahmed Rashid Nurmagomedov",
+            "Ahmad Zarqawi Bakr al-Tal",
+            "Mohammed Ahmed",
+            "Mohammed Ali",
+            "Muhammad Khan",
+            "Abdul Rahman Khalil",
+            "Abdulrahman Yusuf",
+            "J. Smith",
+            "John Peter Smith",
+            "Ivan Petrovich Sidorov",
+            "Ivan Sidorov",
+        ]);
+        let queries = [
+            "Ahmed Nurmagomedov",
+            "Ahmed Khan",
+            "Mohamed Ali Khan",
+            "Abdulrahman Khalil",
+            "Abdul Rahman Yusuf",
+            "John Smith",
+            "J. P. Smith",
+            "Ivan Sidorov",
+            "Ivan Petrovich Sidorov Junior",
+        ];
+        for query in queries {
+            let parts = prepare(query);
+            let name = QueryName::new(&parts, &list);
+            for (index, leading) in name.leads(&list) {
+                let summary = list.summaries[index as usize];
+                let prepared = &list.names[index as usize];
+                let bound = name.quick_bound.bound(leading, summary);
+                let score = name.exhaustive_score(prepared, &list);
+                assert!(
+                    bound >= score - 1e-9,
+                    "{query} / name {index}: quick bound {bound} < score {score}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_name_sharing_only_a_common_part_is_bounded_below_one_with_a_second_match() {
+        let list = list(&[
+            "Ahmed Khan",
+            "Ahmed Ali",
+            "Ahmed Rashid",
+            "Ahmed Nurmagomedov",
+            "Ahmed Zarqawi",
+        ]);
+        let parts = prepare("Ahmed Nurmagomedov");
+        let name = QueryName::new(&parts, &list);
+        let bounds: Vec<(u32, f64)> = name
+            .leads(&list)
+            .into_iter()
+            .map(|(index, leading)| {
+                (
+                    index,
+                    name.quick_bound
+                        .bound(leading, list.summaries[index as usize]),
+                )
+            })
+            .collect();
+        let (full, others): (Vec<_>, Vec<_>) = bounds.into_iter().partition(|&(i, _)| i == 3);
+        assert!(full[0].1 > 0.99, "{full:?}");
+        for (index, bound) in others {
+            assert!(bound < 0.6, "name {index}: {bound}");
+        }
+    }
+}
