@@ -326,6 +326,43 @@ async fn screen_stream_answers_every_request_with_its_request_id_and_survives_ba
 }
 
 #[tokio::test]
+async fn screen_stream_answers_each_request_without_waiting_for_more() {
+    // A client that sends the next request only once the last is answered: requests that
+    // arrive together are screened together, but one alone must not wait for company.
+    let (sender, receiver) = tokio::sync::mpsc::channel(1);
+    let mut responses = client()
+        .await
+        .screen_stream(tokio_stream::wrappers::ReceiverStream::new(receiver))
+        .await
+        .expect("the stream opens")
+        .into_inner();
+
+    for (id, name) in [
+        ("first", "Qusay Saddam Hussein al-Tikriti"),
+        ("second", "Margaret Ellen Thompson"),
+    ] {
+        sender
+            .send(pb::ScreenRequest {
+                request_id: id.into(),
+                ..request(person(name, None, None))
+            })
+            .await
+            .expect("the stream takes a request");
+        let response = tokio::time::timeout(std::time::Duration::from_secs(10), responses.next())
+            .await
+            .expect("answered while the stream stays open")
+            .expect("a response")
+            .expect("ok");
+        assert_eq!(response.request_id, id);
+    }
+    drop(sender);
+    assert!(
+        responses.next().await.is_none(),
+        "the stream ends with the requests"
+    );
+}
+
+#[tokio::test]
 async fn watch_watchlists_sends_the_current_lists_at_once() {
     let mut stream = client()
         .await

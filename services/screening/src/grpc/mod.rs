@@ -5,13 +5,14 @@ pub mod access;
 mod convert;
 mod errors;
 mod import;
+mod stream;
 
 use std::pin::Pin;
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
+use tokio_stream::Stream;
 use tokio_stream::wrappers::ReceiverStream;
-use tokio_stream::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status, Streaming};
 use wire::screening::v1 as pb;
@@ -86,56 +87,12 @@ impl ScreeningService for ScreeningApi {
         &self,
         request: Request<Streaming<pb::ScreenRequest>>,
     ) -> Result<Response<Self::ScreenStreamStream>, Status> {
-        let mut inbound = request.into_inner();
-        let (sender, receiver) = mpsc::channel(STREAM_BUFFER);
-        let catalog = self.catalog.clone();
-        let default_threshold = self.default_threshold;
-        let shutdown = self.shutdown.clone();
-        tokio::spawn(async move {
-            loop {
-                let next = tokio::select! {
-                    next = inbound.next() => next,
-                    () = shutdown.cancelled() => {
-                        let _ = sender.send(Err(Status::unavailable("server is shutting down"))).await;
-                        return;
-                    }
-                };
-                let response = match next {
-                    None => return,
-                    Some(Err(status)) => {
-                        tracing::debug!(code = ?status.code(), "screen stream closed by client");
-                        return;
-                    }
-                    Some(Ok(request)) => {
-                        let request_id = request.request_id.clone();
-                        match ScreenQuery::try_from(request) {
-                            Err(violations) => {
-                                Ok(convert::rejected_response(request_id, violations))
-                            }
-                            Ok(query) => {
-                                match screen_blocking(catalog.snapshot(), query, default_threshold)
-                                    .await
-                                {
-                                    Ok(outcome) => {
-                                        Ok(convert::screen_response(request_id, outcome))
-                                    }
-                                    // A list named in the request may be unknown: still this
-                                    // request's answer, so it keeps its request id.
-                                    Err(ApiError::InvalidArgument(violations)) => {
-                                        Ok(convert::rejected_response(request_id, violations))
-                                    }
-                                    Err(other) => Err(Status::from(other)),
-                                }
-                            }
-                        }
-                    }
-                };
-                if sender.send(response).await.is_err() {
-                    return;
-                }
-            }
-        });
-        Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
+        Ok(Response::new(stream::screen_stream(
+            self.catalog.clone(),
+            self.default_threshold,
+            self.shutdown.clone(),
+            request.into_inner(),
+        )))
     }
 
     async fn list_watchlists(
