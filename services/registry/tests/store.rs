@@ -1,9 +1,10 @@
 //! The registry's store on SQLite and PostgreSQL alike.
 
 use person::Person;
+use registry::domain::audit::{Actor, AuditAction, AuditEvent};
 use registry::domain::screening::{ListVersion, Screening, ScreeningResult};
 use registry::domain::subject::{RequestId, ScreeningState, Subject, SubjectStatus, now};
-use registry::store::{Inserted, Store, SubjectFilter};
+use registry::store::{Inserted, ScreeningUpdate, Store, SubjectFilter, Updated};
 use test_support::{DatabaseKind, TestDatabase, on_both_databases};
 use uuid::Uuid;
 
@@ -239,7 +240,67 @@ async fn concurrent_intakes_share_commits_and_each_is_answered_for_itself(kind: 
     assert_eq!(created, 300);
 }
 
+async fn screenings_recorded_together_skip_a_subject_changed_meanwhile(kind: DatabaseKind) {
+    let (store, _db) = store(kind).await;
+    let (current, changed) = (
+        subject("r-10", clear_screening()),
+        subject("r-11", clear_screening()),
+    );
+    for subject in [&current, &changed] {
+        store
+            .insert_subject(subject, "fp", &[])
+            .await
+            .expect("insert");
+    }
+    let rescreened = |subject: &Subject, expected_revision: i64| {
+        let mut subject = subject.clone();
+        subject.screening = clear_screening();
+        subject.revision = expected_revision + 1;
+        let audit = AuditEvent::new(
+            subject.id,
+            AuditAction::Screened,
+            &Actor::system("test"),
+            "batch-1",
+            "re-screened",
+        );
+        ScreeningUpdate {
+            subject,
+            expected_revision,
+            audit,
+        }
+    };
+    // Someone else has moved `changed` on to revision 2 since it was read at revision 1.
+    let updates = [rescreened(&current, 1), rescreened(&changed, 0)];
+
+    let outcomes = store.record_screenings(&updates).await.expect("recorded");
+
+    assert!(
+        matches!(outcomes[..], [Updated::Done, Updated::Stale]),
+        "{outcomes:?}"
+    );
+    let history = |id| store.screening_times(id);
+    assert_eq!(history(current.id).await.expect("history").len(), 2);
+    assert_eq!(history(changed.id).await.expect("history").len(), 1);
+    let trail = store.history(current.id, None, 10).await.expect("trail");
+    assert!(trail.iter().any(|e| e.request_id == "batch-1"));
+    assert!(
+        store
+            .history(changed.id, None, 10)
+            .await
+            .expect("trail")
+            .iter()
+            .all(|e| e.request_id != "batch-1")
+    );
+    let read = store
+        .get_subject(current.id)
+        .await
+        .expect("read")
+        .expect("present");
+    assert_eq!(read.revision, 2);
+}
+
 on_both_databases!(
+    screenings_recorded_together_skip_a_subject_changed_meanwhile,
     concurrent_intakes_share_commits_and_each_is_answered_for_itself,
     a_screened_subject_is_stored_with_its_first_screening,
     a_pending_subject_has_no_screening_in_its_history,

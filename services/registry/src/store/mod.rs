@@ -11,7 +11,7 @@ mod updates;
 pub use statistics::Statistics;
 
 pub use queue::{Claimed, Lease, versions_key};
-pub use updates::{ChangeRecord, Updated};
+pub use updates::{ChangeRecord, ScreeningUpdate, Updated};
 
 use anyhow::Context;
 use sqlx::AnyPool;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use anyhow::Context;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
 use super::rows::{SubjectRow, millis};
@@ -22,6 +22,18 @@ pub struct ChangeRecord<'a> {
     pub review: Option<&'a HitReview>,
     pub audit: &'a [AuditEvent],
 }
+
+/// A subject with a new screening (and its revision raised), to be written only if the
+/// stored subject is still at `expected_revision`.
+#[derive(Debug)]
+pub struct ScreeningUpdate {
+    pub subject: Subject,
+    pub expected_revision: i64,
+    pub audit: AuditEvent,
+}
+
+/// Rows per multi-row statement (8 parameters each for a screening, 7 for an event).
+const ROWS_PER_STATEMENT: usize = 64;
 
 #[derive(Debug)]
 pub enum Updated {
@@ -41,32 +53,8 @@ impl Store {
     ) -> anyhow::Result<Updated> {
         let row = SubjectRow::from_subject(subject, "")?;
         let mut tx = self.pool.begin().await.context("starting a transaction")?;
-        let changed = sqlx::query(
-            "UPDATE subjects SET status = $1, screening_state = $2, matched = $3, threshold = $4,
-                 hits_json = $5, versions_json = $6, screened_at_ms = $7, updated_at_ms = $8,
-                 revision = $9, screened_versions = $12,
-                 matched_since_ms = CASE WHEN screening_state IN ('clear', 'pending')
-                         AND $2 = 'potential_match'
-                     THEN $7 ELSE matched_since_ms END
-             WHERE id = $10 AND revision = $11",
-        )
-        .bind(&row.status)
-        .bind(&row.screening_state)
-        .bind(row.matched)
-        .bind(row.threshold)
-        .bind(&row.hits_json)
-        .bind(&row.versions_json)
-        .bind(row.screened_at_ms)
-        .bind(row.updated_at_ms)
-        .bind(row.revision)
-        .bind(&row.id)
-        .bind(expected_revision)
-        .bind(&row.screened_versions)
-        .execute(&mut *tx)
-        .await
-        .context("updating a subject")?
-        .rows_affected();
-        if changed == 0 {
+        let changed = update_row(&mut tx, &row, expected_revision).await?;
+        if !changed {
             tx.rollback().await.ok();
             return Ok(Updated::Stale);
         }
@@ -83,6 +71,43 @@ impl Store {
         Ok(Updated::Done)
     }
 
+    /// `update_subject` with a new screening for each of `updates`, all in one transaction
+    /// (one commit for a batch of re-screenings rather than one per subject). One outcome
+    /// per update, in order; on an error nothing is written.
+    pub async fn record_screenings(
+        &self,
+        updates: &[ScreeningUpdate],
+    ) -> anyhow::Result<Vec<Updated>> {
+        let mut tx = self.pool.begin().await.context("starting a transaction")?;
+        let mut outcomes = Vec::with_capacity(updates.len());
+        for update in updates {
+            let row = SubjectRow::from_subject(&update.subject, "")?;
+            outcomes.push(
+                if update_row(&mut tx, &row, update.expected_revision).await? {
+                    Updated::Done
+                } else {
+                    Updated::Stale
+                },
+            );
+        }
+        let written: Vec<&ScreeningUpdate> = updates
+            .iter()
+            .zip(&outcomes)
+            .filter_map(|(update, outcome)| matches!(outcome, Updated::Done).then_some(update))
+            .collect();
+        for chunk in written.chunks(ROWS_PER_STATEMENT) {
+            screenings::append_many(
+                &mut tx,
+                chunk.iter().map(|u| (u.subject.id, &u.subject.screening)),
+            )
+            .await?;
+            let events: Vec<&AuditEvent> = chunk.iter().map(|u| &u.audit).collect();
+            audit::append_many(&mut tx, &events).await?;
+        }
+        tx.commit().await.context("committing screenings")?;
+        Ok(outcomes)
+    }
+
     /// Every reviewer decision recorded for a subject.
     pub async fn reviews(&self, subject_id: Uuid) -> anyhow::Result<Vec<HitReview>> {
         Ok(self
@@ -93,7 +118,7 @@ impl Store {
     }
 
     /// Reviews of several subjects in one query, by subject.
-    pub(super) async fn reviews_of(
+    pub async fn reviews_of(
         &self,
         subject_ids: &[Uuid],
     ) -> anyhow::Result<HashMap<Uuid, Vec<HitReview>>> {
@@ -177,4 +202,38 @@ async fn upsert_review(
     .await
     .context("recording a hit review")?;
     Ok(())
+}
+
+/// The revision-checked UPDATE of a subject's row; whether it matched.
+async fn update_row(
+    tx: &mut Transaction<'_, Any>,
+    row: &SubjectRow,
+    expected_revision: i64,
+) -> anyhow::Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE subjects SET status = $1, screening_state = $2, matched = $3, threshold = $4,
+             hits_json = $5, versions_json = $6, screened_at_ms = $7, updated_at_ms = $8,
+             revision = $9, screened_versions = $12,
+             matched_since_ms = CASE WHEN screening_state IN ('clear', 'pending')
+                     AND $2 = 'potential_match'
+                 THEN $7 ELSE matched_since_ms END
+         WHERE id = $10 AND revision = $11",
+    )
+    .bind(&row.status)
+    .bind(&row.screening_state)
+    .bind(row.matched)
+    .bind(row.threshold)
+    .bind(&row.hits_json)
+    .bind(&row.versions_json)
+    .bind(row.screened_at_ms)
+    .bind(row.updated_at_ms)
+    .bind(row.revision)
+    .bind(&row.id)
+    .bind(expected_revision)
+    .bind(&row.screened_versions)
+    .execute(&mut **tx)
+    .await
+    .context("updating a subject")?
+    .rows_affected();
+    Ok(changed > 0)
 }

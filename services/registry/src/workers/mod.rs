@@ -7,24 +7,18 @@
 
 mod list_versions;
 mod pending;
+mod recording;
 mod rescreen;
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::Duration;
 
-use person::Person;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use crate::domain::audit::Actor;
-use crate::domain::screening::{Screening, ScreeningResult};
-use crate::domain::subject::{Subject, now};
-use crate::intake::screened_event;
 use crate::screening_client::ScreeningClient;
-use crate::store::{ChangeRecord, Claimed, Lease, Store, Updated, versions_key};
+use crate::store::{Lease, Store};
 
 pub const DEFAULT_PENDING_POLL_INTERVAL_MS: u64 = 1000;
 pub const DEFAULT_WORKER_LEASE_MS: u64 = 60_000;
@@ -56,10 +50,9 @@ impl Default for WorkerConfig {
     }
 }
 
-/// Screening streams at once. Screening answers one stream's requests one after another and
-/// a stream's results are written one after another, so several streams are what keeps all
-/// of screening's cores busy and the database's commits overlapping (on PostgreSQL, 8 gave
-/// nearly twice the rate of 4; see BENCHMARKS.md).
+/// Screening streams at once. A stream's results are written together once it has answered
+/// them all, so several streams keep screening busy while others' results are written, and
+/// the database's commits overlapping (see BENCHMARKS.md).
 pub const CONCURRENT_STREAMS: usize = 8;
 
 /// Subjects per stream: small enough that results are written while the rest of the batch
@@ -153,139 +146,6 @@ impl RunningWorkers {
     }
 }
 
-/// What became of a batch of claimed subjects.
-#[derive(Debug, Default)]
-struct BatchOutcome {
-    recorded: usize,
-    /// Changed by someone else since claimed: left alone.
-    stale: usize,
-    /// Not screened because screening was unavailable.
-    unavailable: Vec<Claimed>,
-    /// Refused by screening as invalid.
-    rejected: Vec<Claimed>,
-    /// The list versions (`versions_key`) of the results recorded.
-    result_keys: BTreeSet<String>,
-    /// Not recorded because the database failed.
-    failed: Vec<Uuid>,
-}
-
-impl BatchOutcome {
-    fn merge(&mut self, other: BatchOutcome) {
-        self.recorded += other.recorded;
-        self.stale += other.stale;
-        self.unavailable.extend(other.unavailable);
-        self.rejected.extend(other.rejected);
-        self.result_keys.extend(other.result_keys);
-        self.failed.extend(other.failed);
-    }
-}
-
-/// Screens `claimed` over several streams in parallel and records each result on its
-/// subject. `batch_id` names the batch in the audit trail and the logs.
-async fn screen_and_record(
-    context: &Context,
-    claimed: Vec<Claimed>,
-    actor: &Actor,
-    batch_id: &str,
-) -> BatchOutcome {
-    let streams = Arc::new(Semaphore::new(CONCURRENT_STREAMS));
-    let mut tasks = JoinSet::new();
-    let mut rest = claimed;
-    while !rest.is_empty() {
-        let chunk = rest.split_off(rest.len().saturating_sub(SUBJECTS_PER_STREAM));
-        let (context, actor, batch_id) = (context.clone(), actor.clone(), batch_id.to_owned());
-        let streams = streams.clone();
-        tasks.spawn(async move {
-            let _stream = streams.acquire_owned().await;
-            screen_chunk(&context, chunk, &actor, &batch_id).await
-        });
-    }
-    let mut outcome = BatchOutcome::default();
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok(part) => outcome.merge(part),
-            Err(error) => tracing::error!(%error, "a screening task failed"),
-        }
-    }
-    outcome
-}
-
-async fn screen_chunk(
-    context: &Context,
-    chunk: Vec<Claimed>,
-    actor: &Actor,
-    batch_id: &str,
-) -> BatchOutcome {
-    let people: Vec<&Person> = chunk.iter().map(|c| &c.subject.person).collect();
-    let results = match context.screening.screen_many(&people).await {
-        Ok(results) => results,
-        Err(unavailable) => {
-            tracing::debug!(code = ?unavailable.code, batch_id, "screening unavailable");
-            return BatchOutcome {
-                unavailable: chunk,
-                ..Default::default()
-            };
-        }
-    };
-    let mut outcome = BatchOutcome::default();
-    for (claimed, result) in chunk.into_iter().zip(results) {
-        let result = match result {
-            Ok(result) => result,
-            Err(rejected) => {
-                tracing::warn!(subject = %claimed.subject.id, fields = ?rejected.fields, batch_id,
-                    "screening refused a stored person");
-                outcome.rejected.push(claimed);
-                continue;
-            }
-        };
-        let key = versions_key(&result.versions);
-        let id = claimed.subject.id;
-        match record(&context.store, claimed.subject, result, actor, batch_id).await {
-            Ok(Updated::Done) => {
-                outcome.recorded += 1;
-                outcome.result_keys.insert(key);
-            }
-            Ok(Updated::Stale) => outcome.stale += 1,
-            Err(error) => {
-                tracing::warn!(subject = %id, error = format!("{error:#}"), batch_id,
-                    "screening result not recorded; the subject will be taken again");
-                outcome.failed.push(id);
-            }
-        }
-    }
-    outcome
-}
-
-/// Records `result` as the subject's new screening, in the light of its reviews (a dismissed
-/// hit stays dismissed while its entry is unchanged), with its audit event, unless the
-/// subject changed since it was read.
-async fn record(
-    store: &Store,
-    mut subject: Subject,
-    result: ScreeningResult,
-    actor: &Actor,
-    batch_id: &str,
-) -> anyhow::Result<Updated> {
-    let reviews = store.reviews(subject.id).await?;
-    let at = now();
-    let expected_revision = subject.revision;
-    subject.screening = Screening::completed(result, at, &reviews);
-    subject.revision += 1;
-    subject.updated_at = at;
-    let audit = [screened_event(&subject, actor, batch_id)];
-    store
-        .update_subject(
-            &subject,
-            expected_revision,
-            ChangeRecord {
-                new_screening: true,
-                audit: &audit,
-                ..Default::default()
-            },
-        )
-        .await
-}
-
 fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
@@ -317,6 +177,8 @@ async fn sleep_or_stop(duration: Duration, shutdown: &CancellationToken) -> bool
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     #[test]

@@ -6,7 +6,8 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::{BatchOutcome, Context, backoff, now_ms, screen_and_record, sleep_or_stop};
+use super::recording::{BatchOutcome, screen_and_record};
+use super::{Context, backoff, now_ms, sleep_or_stop};
 use crate::domain::audit::Actor;
 use crate::store::Claimed;
 

@@ -11,7 +11,8 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::{Context, backoff, now_ms, screen_and_record, sleep_or_stop};
+use super::recording::screen_and_record;
+use super::{Context, backoff, now_ms, sleep_or_stop};
 use crate::domain::audit::Actor;
 
 /// How often to look again without a list change: for subjects whose re-screening failed,
