@@ -32,18 +32,16 @@ pub struct LoadedList {
     pub(crate) summaries: Vec<NameSummary>,
 }
 
-/// A name's full parts (not initials): how many, and their summed weight (rounded down, so
-/// that a bound built on it stays a bound); and its initials: how many, and which letters.
+/// How many full parts (not initials) a name has, and how many initials: two bytes, so that
+/// a million names' summaries stay in cache.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct NameSummary {
     pub full_parts: u8,
     pub initials: u8,
-    pub full_weight: f32,
-    pub initial_letters: u32,
 }
 
-/// The bit of `NameSummary::initial_letters` for an initial that could stand for `part`: a
-/// bit per letter a–z, one more for anything else.
+/// A name's bit in a mask of initials' letters (`LoadedList::initial_letters`) for an
+/// initial that could stand for `part`: a bit per letter a–z, one more for anything else.
 pub(crate) fn initial_letter(part: &Part) -> u32 {
     match part.text.bytes().next() {
         Some(first) if first.is_ascii_lowercase() => 1 << (first - b'a'),
@@ -101,24 +99,14 @@ impl LoadedList {
         let summaries = names
             .iter()
             .map(|n| {
-                let (initials, full): (Vec<&Part>, Vec<&Part>) = n
+                let initials = n
                     .part_ids
                     .iter()
-                    .map(|&id| vocabulary.part(id))
-                    .partition(|part| part.is_initial());
-                let weight: f64 = n
-                    .part_ids
-                    .iter()
-                    .filter(|&&id| !vocabulary.part(id).is_initial())
-                    .map(|&id| vocabulary.weight(id))
-                    .sum();
+                    .filter(|&&id| vocabulary.part(id).is_initial())
+                    .count();
                 NameSummary {
-                    full_parts: u8::try_from(full.len()).unwrap_or(u8::MAX),
-                    initials: u8::try_from(initials.len()).unwrap_or(u8::MAX),
-                    full_weight: (weight as f32).next_down(),
-                    initial_letters: initials
-                        .iter()
-                        .fold(0, |mask, &part| mask | initial_letter(part)),
+                    full_parts: u8::try_from(n.part_ids.len() - initials).unwrap_or(u8::MAX),
+                    initials: u8::try_from(initials).unwrap_or(u8::MAX),
                 }
             })
             .collect();
@@ -134,6 +122,15 @@ impl LoadedList {
             postings,
             summaries,
         }
+    }
+
+    /// The letters of a name's initials, a bit each (`initial_letter`).
+    pub(crate) fn initial_letters(&self, name: &PreparedName) -> u32 {
+        name.part_ids
+            .iter()
+            .map(|&id| self.vocabulary.part(id))
+            .filter(|part| part.is_initial())
+            .fold(0, |mask, part| mask | initial_letter(part))
     }
 
     /// The weights of a prepared name's parts on this list.

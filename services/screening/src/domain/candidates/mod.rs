@@ -38,7 +38,7 @@ impl<'a> QueryName<'a> {
         let similar: Vec<Similar> = parts.iter().map(|p| list.vocabulary.similar(p)).collect();
         let joined = joined_leads(parts, list);
         let weights = list.statistics.weights(parts);
-        let quick_bound = QuickBound::new(parts, &weights, &similar, &joined, list);
+        let quick_bound = QuickBound::new(parts, &weights);
         Self {
             parts: parts.iter().collect(),
             weights,
@@ -51,16 +51,22 @@ impl<'a> QueryName<'a> {
     /// The names of `list` that share a part with this query name and score at least
     /// `floor` (weak aliases discounted), as (index into `list.names`, score).
     pub fn scored_candidates(&self, list: &LoadedList, floor: f64) -> Vec<(u32, f64)> {
-        self.leads(list)
-            .into_iter()
+        let touched = self.touched(list);
+        leads(&touched)
             .filter_map(|(index, leading)| {
                 let summary = list.summaries.get(index as usize).copied();
                 let summary = summary.unwrap_or_default();
-                if self.quick_bound.bound(leading, summary) < floor {
+                let name = || list.names.get(index as usize);
+                // Read only for the few names with initials.
+                let letters = if summary.initials > 0 {
+                    name().map_or(u32::MAX, |name| list.initial_letters(name))
+                } else {
+                    0
+                };
+                if self.quick_bound.bound(leading, summary, letters) < floor {
                     return None;
                 }
-                let name = list.names.get(index as usize)?;
-                let pairs = self.pairs(name, list, true);
+                let pairs = self.pairs(name()?, list, true);
                 if pairs.bound(floor) < floor {
                     return None;
                 }
@@ -70,9 +76,9 @@ impl<'a> QueryName<'a> {
             .collect()
     }
 
-    /// The names this query name's parts lead to, in order, each with a bit set per query
-    /// part that leads there.
-    fn leads(&self, list: &LoadedList) -> Vec<(u32, u64)> {
+    /// The names this query name's parts lead to, one entry per (name, leading part):
+    /// `name << 6 | part`, sorted.
+    fn touched(&self, list: &LoadedList) -> Vec<u64> {
         let mut touched: Vec<u64> = Vec::new();
         for (index, similar) in self.similar.iter().enumerate().take(MAX_LEADING_PARTS) {
             for &(id, _) in similar.iter() {
@@ -96,12 +102,6 @@ impl<'a> QueryName<'a> {
         touched.sort_unstable();
         touched.dedup();
         touched
-            .chunk_by(|a, b| a >> 6 == b >> 6)
-            .map(|run| {
-                let leading = run.iter().fold(0, |mask, packed| mask | 1 << (packed & 63));
-                ((run[0] >> 6) as u32, leading)
-            })
-            .collect()
     }
 
     /// This name's score against `name`, every pair of parts compared: what the index is
@@ -264,4 +264,13 @@ pub(crate) fn kind_factor(kind: NameKind) -> f64 {
     } else {
         1.0
     }
+}
+
+/// Each name of `touched` (`QueryName::touched`) with a bit set per query part that leads
+/// there.
+fn leads(touched: &[u64]) -> impl Iterator<Item = (u32, u64)> + '_ {
+    touched.chunk_by(|a, b| a >> 6 == b >> 6).map(|run| {
+        let leading = run.iter().fold(0, |mask, packed| mask | 1 << (packed & 63));
+        ((run[0] >> 6) as u32, leading)
+    })
 }

@@ -3,9 +3,9 @@
 //! leads to, so that only names that could reach the floor are read and aligned.
 
 use super::MAX_LEADING_PARTS;
-use crate::domain::catalog::{LoadedList, NameSummary, initial_letter};
+use crate::domain::catalog::{NameSummary, initial_letter};
 use crate::domain::matching::{
-    CONTRADICTION_FACTOR, INITIAL_WEIGHT, LIGHTEST_PART, MISSING_FACTOR, Part, Similar,
+    CONTRADICTION_FACTOR, INITIAL_WEIGHT, LIGHTEST_PART, MISSING_FACTOR, Part,
 };
 
 /// A query name's parts as the bound sees them, heaviest first.
@@ -17,8 +17,6 @@ struct BoundPart {
     weight: f64,
     /// The part's bit in a mask of leading parts; 0 if it cannot lead.
     leads_bit: u64,
-    /// The most a list part it leads to weighs.
-    lead_weight: f64,
     /// May pair with any part (initials, parts too short for blocking to vouch for, parts
     /// beyond the mask): counted as paired with the heaviest part possible, which never
     /// lowers the bound.
@@ -28,26 +26,12 @@ struct BoundPart {
 }
 
 impl QuickBound {
-    /// `similar` and `joined` as in `QueryName`: the list parts each query part leads to.
-    pub fn new(
-        parts: &[Part],
-        weights: &[f64],
-        similar: &[Similar],
-        joined: &[(usize, usize, Vec<u32>)],
-        list: &LoadedList,
-    ) -> Self {
-        let heaviest = |ids: &mut dyn Iterator<Item = u32>| {
-            ids.map(|id| list.vocabulary.weight(id)).fold(0.0, f64::max)
-        };
+    /// `weights`: each part's weight on the list.
+    pub fn new(parts: &[Part], weights: &[f64]) -> Self {
         let mut parts: Vec<BoundPart> = parts
             .iter()
             .enumerate()
             .map(|(index, part)| {
-                let through_joins = joined
-                    .iter()
-                    .filter(|(first, second, _)| *first == index || *second == index)
-                    .map(|(_, _, ids)| heaviest(&mut ids.iter().copied()))
-                    .fold(0.0, f64::max);
                 let beyond = index >= MAX_LEADING_PARTS;
                 BoundPart {
                     weight: weights[index],
@@ -56,8 +40,6 @@ impl QuickBound {
                     } else {
                         1 << index
                     },
-                    lead_weight: heaviest(&mut similar[index].iter().map(|&(id, _)| id))
-                        .max(through_joins),
                     always_paired: beyond || part.is_initial() || part.is_short(),
                     letter: initial_letter(part),
                 }
@@ -68,28 +50,28 @@ impl QuickBound {
     }
 
     /// At least the score against a name, knowing only which query parts (`leading`, a bit
-    /// each) lead to it and the name's summary: each such part pairs perfectly with the
-    /// heaviest part it leads to, and the name's other full parts weigh what is left of its
-    /// full weight, spread as evenly as the penalties allow. Names reached through one
-    /// common part among several fall below the floor here.
-    pub fn bound(&self, leading: u64, name: NameSummary) -> f64 {
+    /// each) lead to it, the name's summary and its initials' letters: each such part pairs perfectly with a part
+    /// weighing the most, the name's initials stand for the heaviest parts they could, and
+    /// the name's remaining full parts weigh the least a part can. Names reached through
+    /// one common part among several fall below the floor here, before they are read.
+    ///
+    /// The lightest-weight assumption also lets through most names whose other parts pair
+    /// only when compared outright (blocking missed them): a tighter bound from the name's
+    /// real weights was tried and dropped hits on the generated 1,000,000-name list.
+    pub fn bound(&self, leading: u64, name: NameSummary, initial_letters: u32) -> f64 {
         let mut paired = 0.0;
         let mut paired_count = 0usize;
-        // At least what the name's paired full parts weigh.
-        let mut entry_paired_weight = 0.0;
         let mut initials = name.initials;
         // Which of `parts` are left over, and how many.
         let (mut left, mut left_count) = (0u64, 0usize);
         for (rank, part) in self.parts.iter().enumerate() {
             if leading & part.leads_bit != 0 {
-                paired += (part.weight + part.lead_weight) / 2.0;
-                entry_paired_weight += part.lead_weight;
+                paired += (part.weight + 1.0) / 2.0;
                 paired_count += 1;
             } else if part.always_paired {
+                // Its partner, if any, is left counted as a leftover of the lightest weight.
                 paired += (part.weight + 1.0) / 2.0;
-                entry_paired_weight += 1.0;
-                paired_count += 1;
-            } else if initials > 0 && name.initial_letters & part.letter != 0 {
+            } else if initials > 0 && initial_letters & part.letter != 0 {
                 // One of the name's initials may stand for it (J. for John): heaviest first.
                 initials -= 1;
                 paired += (part.weight + INITIAL_WEIGHT) / 2.0;
@@ -103,40 +85,27 @@ impl QuickBound {
         }
         let entry_left = usize::from(name.full_parts).saturating_sub(paired_count);
         let contradicting = left_count.min(entry_left);
-        let mut query_penalty = 0.0;
+        let mut penalty = (entry_left - contradicting) as f64 * LIGHTEST_PART * MISSING_FACTOR;
         let mut left_rank = 0;
         for (rank, part) in self.parts.iter().enumerate().take(64) {
             if left & (1 << rank) != 0 {
-                query_penalty += if left_rank < contradicting {
-                    part.weight / 2.0 * CONTRADICTION_FACTOR
+                penalty += if left_rank < contradicting {
+                    (part.weight + LIGHTEST_PART) / 2.0 * CONTRADICTION_FACTOR
                 } else {
                     part.weight * MISSING_FACTOR
                 };
                 left_rank += 1;
             }
         }
-        // The heaviest leftovers contradict and the rest are missing; for a given total, the
-        // least penalty is at equal weights.
-        let entry_penalty = if entry_left == 0 {
-            0.0
-        } else {
-            let entry_left_weight = (f64::from(name.full_weight) - entry_paired_weight)
-                .max(entry_left as f64 * LIGHTEST_PART);
-            let per_weight = (contradicting as f64 * CONTRADICTION_FACTOR / 2.0
-                + (entry_left - contradicting) as f64 * MISSING_FACTOR)
-                / entry_left as f64;
-            entry_left_weight * per_weight
-        };
-        paired / (paired + query_penalty + entry_penalty)
+        paired / (paired + penalty)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::QueryName;
-    use super::*;
-    use crate::domain::entry::NameKind;
-    use crate::domain::entry::{EntryName, EntryType, WatchlistEntry};
+    use crate::domain::catalog::LoadedList;
+    use crate::domain::entry::{EntryName, EntryType, NameKind, WatchlistEntry};
     use crate::domain::matching::prepare;
     use crate::lists::ListFormat;
 
@@ -192,10 +161,11 @@ mod tests {
         for query in queries {
             let parts = prepare(query);
             let name = QueryName::new(&parts, &list);
-            for (index, leading) in name.leads(&list) {
+            for (index, leading) in super::super::leads(&name.touched(&list)) {
                 let summary = list.summaries[index as usize];
                 let prepared = &list.names[index as usize];
-                let bound = name.quick_bound.bound(leading, summary);
+                let letters = list.initial_letters(prepared);
+                let bound = name.quick_bound.bound(leading, summary, letters);
                 let score = name.exhaustive_score(prepared, &list);
                 assert!(
                     bound >= score - 1e-9,
@@ -216,15 +186,11 @@ mod tests {
         ]);
         let parts = prepare("Ahmed Nurmagomedov");
         let name = QueryName::new(&parts, &list);
-        let bounds: Vec<(u32, f64)> = name
-            .leads(&list)
-            .into_iter()
+        let touched = name.touched(&list);
+        let bounds: Vec<(u32, f64)> = super::super::leads(&touched)
             .map(|(index, leading)| {
-                (
-                    index,
-                    name.quick_bound
-                        .bound(leading, list.summaries[index as usize]),
-                )
+                let summary = list.summaries[index as usize];
+                (index, name.quick_bound.bound(leading, summary, 0))
             })
             .collect();
         let (full, others): (Vec<_>, Vec<_>) = bounds.into_iter().partition(|&(i, _)| i == 3);
