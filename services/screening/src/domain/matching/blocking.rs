@@ -12,8 +12,13 @@
 //! Blocking decides only which names are scored: the scores themselves are always computed
 //! in full. Skeletons of one or two consonants are filed as they are: deleting from them
 //! would file every short name together. Their other spellings (Chun/Chol) are found
-//! through the name's other parts, and bounds never count such a part unpaired.
-//! `evaluate` reports how many of an exhaustive search's hits the index finds.
+//! through the name's other parts: the parts left unpaired on both sides of a candidate are
+//! compared outright. Bounds never count a one-consonant part unpaired; a two-consonant one
+//! they do, so a name whose only other link is such a spelling can be cut before it is
+//! aligned (Bryan Drew / Brian Crow). Counting those as paired too found 2 more of the
+//! development sets' 592 exhaustive hits but halved screening's throughput on a 1,000,000-name
+//! list (session 3, BENCHMARKS.md). `evaluate` reports how many of an exhaustive search's
+//! hits the index finds.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
