@@ -147,7 +147,6 @@ impl Casework {
             ChangeRecord {
                 review: Some(&review),
                 audit: &[event],
-                ..Default::default()
             },
         )
         .await

@@ -8,14 +8,6 @@ use uuid::Uuid;
 use super::rows::millis;
 use crate::domain::screening::Screening;
 
-pub(super) async fn append(
-    tx: &mut Transaction<'_, Any>,
-    subject_id: Uuid,
-    screening: &Screening,
-) -> anyhow::Result<()> {
-    append_many(tx, std::iter::once((subject_id, screening))).await
-}
-
 /// Records the screenings of many subjects in one statement.
 pub(super) async fn append_many<'a>(
     tx: &mut Transaction<'_, Any>,

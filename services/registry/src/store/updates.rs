@@ -13,11 +13,10 @@ use crate::domain::audit::AuditEvent;
 use crate::domain::screening::{Decision, HitReview};
 use crate::domain::subject::Subject;
 
-/// What accompanies a change to a subject.
+/// What accompanies a change to a subject (a new screening goes through
+/// `record_screenings`).
 #[derive(Debug, Default)]
 pub struct ChangeRecord<'a> {
-    /// The change is a new screening, to be kept in the subject's history.
-    pub new_screening: bool,
     /// A reviewer's decision, replacing any earlier decision on the same hit.
     pub review: Option<&'a HitReview>,
     pub audit: &'a [AuditEvent],
@@ -57,9 +56,6 @@ impl Store {
         if !changed {
             tx.rollback().await.ok();
             return Ok(Updated::Stale);
-        }
-        if record.new_screening {
-            screenings::append(&mut tx, subject.id, &subject.screening).await?;
         }
         if let Some(review) = record.review {
             upsert_review(&mut tx, subject.id, review).await?;
@@ -106,15 +102,6 @@ impl Store {
         }
         tx.commit().await.context("committing screenings")?;
         Ok(outcomes)
-    }
-
-    /// Every reviewer decision recorded for a subject.
-    pub async fn reviews(&self, subject_id: Uuid) -> anyhow::Result<Vec<HitReview>> {
-        Ok(self
-            .reviews_of(&[subject_id])
-            .await?
-            .remove(&subject_id)
-            .unwrap_or_default())
     }
 
     /// Reviews of several subjects in one query, by subject.

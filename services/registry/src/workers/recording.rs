@@ -131,25 +131,22 @@ async fn record(
         }
     };
     let at = now();
-    let updates: Vec<(ScreeningUpdate, String)> = screened
+    let updates: Vec<ScreeningUpdate> = screened
         .into_iter()
         .map(|(mut subject, result)| {
-            let key = versions_key(&result.versions);
             let reviews = reviews.remove(&subject.id).unwrap_or_default();
             let expected_revision = subject.revision;
             subject.screening = Screening::completed(result, at, &reviews);
             subject.revision += 1;
             subject.updated_at = at;
             let audit = screened_event(&subject, actor, batch_id);
-            let update = ScreeningUpdate {
+            ScreeningUpdate {
                 subject,
                 expected_revision,
                 audit,
-            };
-            (update, key)
+            }
         })
         .collect();
-    let (updates, keys): (Vec<ScreeningUpdate>, Vec<String>) = updates.into_iter().unzip();
     let written = match store.record_screenings(&updates).await {
         Ok(written) => written.into_iter().map(Ok).collect(),
         Err(error) => {
@@ -170,11 +167,12 @@ async fn record(
             written
         }
     };
-    for ((update, key), written) in updates.iter().zip(keys).zip(written) {
+    for (update, written) in updates.iter().zip(written) {
         match written {
             Ok(Updated::Done) => {
                 outcome.recorded += 1;
-                outcome.result_keys.insert(key);
+                let versions = &update.subject.screening.versions;
+                outcome.result_keys.insert(versions_key(versions));
             }
             Ok(Updated::Stale) => outcome.stale += 1,
             Err(error) => {

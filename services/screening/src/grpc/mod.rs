@@ -51,18 +51,21 @@ impl ScreeningApi {
     }
 }
 
-/// Runs the matcher off the async workers: a screening is CPU work.
+/// Runs matcher work off the async workers: a screening is CPU work.
+async fn off_the_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("screening task failed")))
+}
+
 async fn screen_blocking(
     snapshot: Snapshot,
     query: ScreenQuery,
     default_threshold: f64,
 ) -> Result<ScreenOutcome, ApiError> {
-    let outcome = tokio::task::spawn_blocking(move || screen(&snapshot, &query, default_threshold))
-        .await
-        .map_err(|e| {
-            ApiError::Unexpected(anyhow::Error::new(e).context("screening task failed"))
-        })?;
-    Ok(outcome?)
+    Ok(off_the_workers(move || screen(&snapshot, &query, default_threshold)).await??)
 }
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Status, Streaming};
 use wire::screening::v1 as pb;
 
-use super::{ApiError, async_stream, convert};
+use super::{ApiError, async_stream, convert, off_the_workers};
 use crate::domain::catalog::WatchlistCatalog;
 use crate::domain::screen::{ScreenQuery, screen};
 
@@ -98,7 +98,7 @@ async fn answer(
         }
     }
     let snapshot = catalog.snapshot();
-    let screened = tokio::task::spawn_blocking(move || {
+    let screened = off_the_workers(move || {
         queries
             .into_iter()
             .map(|(position, request_id, query)| {
@@ -122,12 +122,8 @@ async fn answer(
                 });
             }
         }
-        Err(failed) => {
-            let error =
-                ApiError::Unexpected(anyhow::Error::new(failed).context("screening task failed"));
-            // The stream ends with it: the client retries what it has no answer for.
-            return vec![Err(Status::from(error))];
-        }
+        // The stream ends with it: the client retries what it has no answer for.
+        Err(failed) => return vec![Err(Status::from(failed))],
     }
     answers.into_iter().flatten().collect()
 }

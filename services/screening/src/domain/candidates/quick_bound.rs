@@ -18,8 +18,7 @@ struct BoundPart {
     /// The part's bit in a mask of leading parts; 0 if it cannot lead.
     leads_bit: u64,
     /// May pair with any part (initials, parts too short for blocking to vouch for, parts
-    /// beyond the mask): counted as paired with the heaviest part possible, which never
-    /// lowers the bound.
+    /// beyond the mask): counted as paired perfectly, at the most a partner can weigh.
     always_paired: bool,
     /// `initial_letter` of the part.
     letter: u32,
@@ -50,9 +49,9 @@ impl QuickBound {
     }
 
     /// At least the score against a name, knowing only which query parts (`leading`, a bit
-    /// each) lead to it, the name's summary and its initials' letters: each such part pairs perfectly with a part
-    /// weighing the most, the name's initials stand for the heaviest parts they could, and
-    /// the name's remaining full parts weigh the least a part can. Names reached through
+    /// each) lead to it, the name's summary and its initials' letters: each such part pairs
+    /// perfectly with a part weighing the most, the name's initials stand for the heaviest
+    /// parts they could, and the name's remaining full parts weigh the least a part can. Names reached through
     /// one common part among several fall below the floor here, before they are read.
     ///
     /// The lightest-weight assumption also lets through most names whose other parts pair
