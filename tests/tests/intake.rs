@@ -51,6 +51,30 @@ async fn intake_of_a_listed_person_records_a_potential_match(kind: DatabaseKind)
     assert_eq!(stored, subject);
 }
 
+async fn intake_of_a_listed_person_disguised_with_invisible_characters_records_a_potential_match(
+    kind: DatabaseKind,
+) {
+    let (stack, _list) = stack_with_test_list(kind).await;
+    let mut registry = stack.registry_client().await;
+    // A zero-width space, a soft hyphen and a Cyrillic а among the Latin letters.
+    let sent = "Za\u{200B}rina KHOL\u{00AD}M\u{0430}TOVA";
+
+    let subject = registry
+        .create_subject(intake("intake-disguised", person(sent, Some("1984"), None)))
+        .await
+        .expect("intake succeeds")
+        .into_inner();
+
+    assert_eq!(state(&subject), pb::ScreeningState::PotentialMatch);
+    let screening = subject.screening.clone().expect("a screening");
+    assert_eq!(screening.hits[0].entry_id, "T-1");
+    let recorded = subject.person.expect("the person is recorded");
+    assert_eq!(
+        recorded.names[0].full_name, sent,
+        "the record keeps the name as sent"
+    );
+}
+
 async fn intake_of_an_unlisted_person_records_clear(kind: DatabaseKind) {
     let (stack, _list) = stack_with_test_list(kind).await;
     let mut registry = stack.registry_client().await;
@@ -238,6 +262,7 @@ async fn getting_an_unknown_or_malformed_id_fails_clearly(kind: DatabaseKind) {
 
 on_both_databases!(
     intake_of_a_listed_person_records_a_potential_match,
+    intake_of_a_listed_person_disguised_with_invisible_characters_records_a_potential_match,
     intake_of_an_unlisted_person_records_clear,
     intake_while_screening_is_unreachable_records_pending,
     repeating_a_request_id_returns_the_same_subject,

@@ -91,6 +91,70 @@ async fn a_listed_person_with_a_misspelt_name_hits_his_entries_on_both_lists() {
 }
 
 #[tokio::test]
+async fn a_listed_name_disguised_with_invisible_or_look_alike_characters_still_hits() {
+    // UN DATAID 6908049: QUSAY SADDAM HUSSEIN AL-TIKRITI.
+    let disguises = [
+        "Qu\u{200B}say Sad\u{00AD}dam Hus\u{2060}sein al-Tik\u{FEFF}riti",
+        "Qusay Saddam Hus\u{200D}sein al-Ti\u{E0041}kriti\u{FE0F}",
+        "Q.U.S.A.Y Saddam Hussein al-Tikriti",
+        "Q U S A Y Saddam Hussein al-Tikriti",
+        // Cyrillic а, о, е and Greek Ι, Κ among the Latin letters.
+        "Qus\u{0430}y S\u{0430}dd\u{0430}m Huss\u{0435}in al-T\u{0399}\u{039A}RITI",
+        "\u{FF31}\u{FF55}\u{FF53}\u{FF41}\u{FF59} Saddam Hussein al-Tikriti",
+    ];
+    for name in disguises {
+        let response = screen(person(name, Some("1965"), Some("IQ"))).await;
+        assert!(
+            entry_ids(&response).contains(&"6908049"),
+            "{:?}: {:?}",
+            name.escape_unicode().to_string(),
+            entry_ids(&response)
+        );
+        let hit = &response.hits[0];
+        let explanation = hit.explanation.as_ref().expect("an explanation");
+        assert_eq!(explanation.query_name, name, "the name is reported as sent");
+    }
+}
+
+#[tokio::test]
+async fn a_name_in_any_standard_romanisation_of_cyrillic_hits_its_entry() {
+    // UN DATAID 2960872, DOKU KHAMATOVICH UMAROV (the list writes BGN/PCGN), as ISO 9,
+    // GOST 7.79 B, German (Duden) and French spellings, and as a passport without the
+    // patronymic.
+    for name in [
+        "Doku Hamatovič Umarov",
+        "Doku Xamatovich Umarov",
+        "Doku Chamatowitsch Umarow",
+        "Doukou Khamatovitch Oumarov",
+        "UMAROV Doku",
+    ] {
+        let response = screen(person(name, None, None)).await;
+        assert!(
+            entry_ids(&response).contains(&"2960872"),
+            "{name}: {:?}",
+            entry_ids(&response)
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_listed_name_with_words_joined_or_split_differently_still_hits() {
+    for (name, entry) in [
+        ("Qusay Saddamhussein al-Tikriti", "6908049"),
+        ("Qu Say Saddam Hussein", "6908049"),
+        ("Doku Hamato Vich Umarov", "2960872"),
+        ("DokuUmarov", "2960872"),
+    ] {
+        let response = screen(person(name, None, None)).await;
+        assert!(
+            entry_ids(&response).contains(&entry),
+            "{name}: {:?}",
+            entry_ids(&response)
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_name_in_arabic_script_hits_the_un_entry_that_carries_it() {
     let response = screen(person("قصي صدام حسين التكريتي", None, None)).await;
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use screening::evaluation::generated::default_devsets_dir;
 use screening::evaluation::{Floors, Options, default_data_dir, evaluate};
 
 #[derive(Debug, Parser)]
@@ -31,6 +32,18 @@ struct Args {
     /// Floor on the share of an exhaustive search's hits the index finds.
     #[arg(long)]
     min_index_recall: Option<f64>,
+    /// The generated development sets (`devsets/`).
+    #[arg(long, default_value_os_t = default_devsets_dir())]
+    devsets_dir: PathBuf,
+    /// Floor on romanisation recall over the generated set (both parts).
+    #[arg(long)]
+    min_romanisation: Option<f64>,
+    /// Ceiling on the share of near-miss different people matched.
+    #[arg(long)]
+    max_near_miss: Option<f64>,
+    /// Floor on the share of disguised listed names that still hit.
+    #[arg(long)]
+    min_evasion: Option<f64>,
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -38,6 +51,8 @@ fn main() -> anyhow::Result<ExitCode> {
     let options = Options {
         stride: args.stride,
         keep_failures: args.show_failures,
+        devsets_dir: Some(args.devsets_dir),
+        generated_stride: args.stride,
         ..Options::new(args.data_dir)
     };
     let started = std::time::Instant::now();
@@ -57,6 +72,9 @@ fn main() -> anyhow::Result<ExitCode> {
         max_innocent_fpr: args.max_innocent_fpr,
         min_pair_f1: args.min_pair_f1,
         min_index_recall: args.min_index_recall,
+        min_romanisation: args.min_romanisation,
+        max_near_miss: args.max_near_miss,
+        min_evasion: args.min_evasion,
     };
     let violations = floors.violations(&report);
     for violation in &violations {

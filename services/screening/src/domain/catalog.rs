@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 
 use crate::domain::entry::{NameKind, WatchlistEntry};
-use crate::domain::matching::{Part, PartStatistics, Vocabulary, prepare};
+use crate::domain::matching::{Part, PartStatistics, Vocabulary, patronymic_weight, readings};
 use crate::domain::parallel::map_in_chunks;
 use crate::lists::ListFormat;
 
@@ -60,6 +60,8 @@ pub(crate) struct PreparedName {
     /// Bit `j` set when part `j` names a forebear (`Part::lineage`); the vocabulary's parts
     /// do not carry it, since one part can be a person's name here and a father's there.
     pub lineage: u32,
+    /// Bit `j` set when part `j` is a patronymic (`Part::patronymic`), for the same reason.
+    pub patronymic: u32,
 }
 
 impl LoadedList {
@@ -86,12 +88,8 @@ impl LoadedList {
                 name,
                 kind,
                 part_ids: parts.iter().map(|p| vocabulary.intern(p)).collect(),
-                lineage: parts
-                    .iter()
-                    .take(32)
-                    .enumerate()
-                    .filter(|(_, p)| p.lineage)
-                    .fold(0, |mask, (j, _)| mask | 1 << j),
+                lineage: mask_of(&parts, |p| p.lineage),
+                patronymic: mask_of(&parts, |p| p.patronymic),
             })
             .collect();
         vocabulary.finish(&statistics);
@@ -124,6 +122,75 @@ impl LoadedList {
         }
     }
 
+    /// `parts` with each part that is not on the list but is two of its parts written
+    /// together cut in two ("Ramimakhlouf" against a list with Rami and Makhluf); `None`
+    /// when no part is. Screening reads such a name both ways: a list index finds names
+    /// through their parts, and a part written joined shares no key with its pieces.
+    pub(crate) fn split_joined(&self, parts: &[Part]) -> Option<Vec<Part>> {
+        const LONGEST: usize = 40;
+        // Two short pieces are as likely two syllables of one name (Han, Korean: Meiyun,
+        // Jongun) as two names: one of them must be a name of some length.
+        const SHORTEST: usize = 8;
+        const LONGER_PIECE: usize = 5;
+        let mut any = false;
+        let mut out = Vec::with_capacity(parts.len() + 1);
+        for part in parts {
+            let length = part.text.len();
+            let pieces = ((SHORTEST..=LONGEST).contains(&length)
+                && !part.is_initial()
+                && !self.vocabulary.contains(part))
+            .then(|| {
+                (1..length)
+                    .filter_map(|at| part.split_at(at))
+                    .filter(|(a, b)| a.text.len().max(b.text.len()) >= LONGER_PIECE)
+                    .find(|(a, b)| self.vocabulary.contains(a) && self.vocabulary.contains(b))
+            })
+            .flatten();
+            match pieces {
+                Some((a, b)) => {
+                    out.push(a);
+                    out.push(b);
+                    any = true;
+                }
+                None => out.push(part.clone()),
+            }
+        }
+        any.then_some(out)
+    }
+
+    /// `parts` with each run of three (or two) adjacent parts that written together are a
+    /// part of the list joined ("Plat Ono Vich" against Platonovich); `None` when there is
+    /// none. Comparison joins two parts by itself; three it does not.
+    pub(crate) fn join_split(&self, parts: &[Part]) -> Option<Vec<Part>> {
+        let mut any = false;
+        let mut out = Vec::with_capacity(parts.len());
+        let mut at = 0;
+        while at < parts.len() {
+            let joined = [3, 2].into_iter().find_map(|run| {
+                let pieces = parts.get(at..at + run)?;
+                if pieces.iter().any(Part::is_initial) {
+                    return None;
+                }
+                let whole = pieces[1..]
+                    .iter()
+                    .fold(pieces[0].clone(), |whole, p| Part::joined(&whole, p));
+                self.vocabulary.contains(&whole).then_some((whole, run))
+            });
+            match joined {
+                Some((whole, run)) => {
+                    out.push(whole);
+                    at += run;
+                    any = true;
+                }
+                None => {
+                    out.push(parts[at].clone());
+                    at += 1;
+                }
+            }
+        }
+        any.then_some(out)
+    }
+
     /// The letters of a name's initials, a bit each (`initial_letter`).
     pub(crate) fn initial_letters(&self, name: &PreparedName) -> u32 {
         name.part_ids
@@ -138,7 +205,14 @@ impl LoadedList {
         &'a self,
         name: &'a PreparedName,
     ) -> impl Iterator<Item = f64> + 'a {
-        name.part_ids.iter().map(|&id| self.vocabulary.weight(id))
+        name.part_ids.iter().enumerate().map(|(j, &id)| {
+            let weight = self.vocabulary.weight(id);
+            if j < 32 && name.patronymic & (1 << j) != 0 {
+                patronymic_weight(weight)
+            } else {
+                weight
+            }
+        })
     }
 
     /// The parts of a prepared name as they stand in it, lineage marked.
@@ -149,6 +223,7 @@ impl LoadedList {
             .map(|(j, &id)| {
                 let mut part = self.vocabulary.part(id).clone();
                 part.lineage = j < 32 && name.lineage & (1 << j) != 0;
+                part.patronymic = j < 32 && name.patronymic & (1 << j) != 0;
                 part
             })
             .collect()
@@ -167,15 +242,24 @@ type NameParts = (u32, u32, NameKind, Vec<Part>);
 
 /// Tokenises every name of `entries` (the costly step of loading a list) on every core,
 /// keeping entry order.
+/// Bit `j` set for each of the first 32 parts that `flag` holds for.
+fn mask_of(parts: &[Part], flag: impl Fn(&Part) -> bool) -> u32 {
+    parts
+        .iter()
+        .take(32)
+        .enumerate()
+        .filter(|(_, p)| flag(p))
+        .fold(0, |mask, (j, _)| mask | 1 << j)
+}
+
 fn prepare_names(entries: &[WatchlistEntry]) -> Vec<NameParts> {
     let prepare_range = |offset: usize, chunk: &[WatchlistEntry]| -> Vec<NameParts> {
         let mut out = Vec::new();
         for (index, entry) in chunk.iter().enumerate() {
             let entry_index = u32::try_from(offset + index).unwrap_or(u32::MAX);
             for (name_index, name) in entry.names.iter().enumerate() {
-                let parts = prepare(&name.full_name);
-                if !parts.is_empty() {
-                    let name_index = u32::try_from(name_index).unwrap_or(u32::MAX);
+                let name_index = u32::try_from(name_index).unwrap_or(u32::MAX);
+                for parts in readings(&name.full_name) {
                     out.push((entry_index, name_index, name.kind, parts));
                 }
             }

@@ -7,7 +7,7 @@ use person::Person;
 use crate::domain::candidates::{QueryName, kind_factor};
 use crate::domain::catalog::{LoadedList, Snapshot};
 use crate::domain::entry::{EntryType, NameKind};
-use crate::domain::matching::{Adjustment, Part, PartMatch, compare_names, evidence, prepare};
+use crate::domain::matching::{Adjustment, Part, PartMatch, compare_names, evidence, readings};
 
 /// The score at or above which a hit is reported when the caller sets no threshold.
 pub const DEFAULT_THRESHOLD: f64 = 0.85;
@@ -143,8 +143,11 @@ pub fn screen_with(
         .person
         .names
         .iter()
-        .map(|n| (n.full_name.as_str(), prepare(&n.full_name)))
-        .filter(|(_, parts)| !parts.is_empty())
+        .flat_map(|n| {
+            readings(&n.full_name)
+                .into_iter()
+                .map(|parts| (n.full_name.as_str(), parts))
+        })
         .collect();
 
     let mut hits = Vec::new();
@@ -182,6 +185,19 @@ fn screen_list(
     threshold: f64,
     search: Search,
 ) -> Vec<Hit> {
+    // Each query name, and as well the same name with joined words cut where the list
+    // has both pieces ("Ramimakhlouf"), and split words joined where the list has the
+    // whole ("Plat Ono Vich").
+    let split: Vec<(&str, Vec<Part>)> = query_names
+        .iter()
+        .flat_map(|(name, parts)| {
+            [list.split_joined(parts), list.join_split(parts)]
+                .into_iter()
+                .flatten()
+                .map(move |parts| (*name, parts))
+        })
+        .collect();
+    let query_names: Vec<&(&str, Vec<Part>)> = query_names.iter().chain(&split).collect();
     let prepared: Vec<QueryName> = query_names
         .iter()
         .map(|(_, parts)| QueryName::new(parts, list))

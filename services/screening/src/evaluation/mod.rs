@@ -4,6 +4,7 @@
 //!
 //! The `evaluate` binary prints the figures; `tests/matching_quality.rs` holds floors on them.
 
+pub mod generated;
 mod report;
 pub mod sets;
 
@@ -16,7 +17,7 @@ use person::Person;
 
 use crate::domain::catalog::{LoadedList, Snapshot};
 use crate::domain::entry::NameKind;
-use crate::domain::matching::{PartStatistics, name_score, prepare};
+use crate::domain::matching::{PartStatistics, name_score, readings};
 use crate::domain::screen::{
     DEFAULT_THRESHOLD, ScreenOutcome, ScreenQuery, Search, screen, screen_with,
 };
@@ -46,6 +47,11 @@ pub struct Options {
     pub stride: usize,
     /// Keep a line per miss and per false match, to read what went wrong.
     pub keep_failures: bool,
+    /// The folder of the generated sets (`devsets/`); `None` leaves them out.
+    pub devsets_dir: Option<PathBuf>,
+    /// Screen every n-th row of the generated sets, which are ten times the size of the
+    /// others.
+    pub generated_stride: usize,
 }
 
 impl Options {
@@ -54,6 +60,8 @@ impl Options {
             data_dir: data_dir.into(),
             stride: 1,
             keep_failures: false,
+            devsets_dir: Some(generated::default_devsets_dir()),
+            generated_stride: 1,
         }
     }
 }
@@ -225,6 +233,10 @@ pub fn evaluate_with(lists: &Lists, options: &Options) -> anyhow::Result<Report>
         );
     }
 
+    if let Some(dir) = &options.devsets_dir {
+        generated::measure(lists, dir, options.generated_stride, &mut report.generated)?;
+    }
+
     if !options.keep_failures {
         report.forget_failures();
     }
@@ -262,10 +274,14 @@ fn compare_searches(indexed: &[ScreenOutcome], exhaustive: &[ScreenOutcome], fig
 
 /// The name score of two names, as screening would compute it for a query against an entry
 /// of these lists: parts weigh by their frequency over the three lists together.
+/// Each name is read every way screening reads it (`readings`), and the best pair counts.
 pub fn pair_score(lists: &Lists, a: &str, b: &str) -> f64 {
-    let (a, b) = (prepare(a), prepare(b));
     let statistics = &lists.pair_statistics;
-    name_score(&a, &statistics.weights(&a), &b, &statistics.weights(&b))
+    let (a, b) = (readings(a), readings(b));
+    a.iter()
+        .flat_map(|a| b.iter().map(move |b| (a, b)))
+        .map(|(a, b)| name_score(a, &statistics.weights(a), b, &statistics.weights(b)))
+        .fold(0.0, f64::max)
 }
 
 /// Ids of the UN entries holding `name` (case and spacing aside) among their names.

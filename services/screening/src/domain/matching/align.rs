@@ -159,7 +159,29 @@ pub(super) fn align(
             }
         }
     }
+    for slot in &mut slots {
+        if slot.outcome == PartOutcome::Matched {
+            slot.similarity = as_evidence(slot.similarity);
+        }
+    }
     slots
+}
+
+/// Pairs at least this similar are spellings of one name; below it, a pair is as likely to
+/// be two different names that look alike (Kotov/Zotov 0.81, Levin/Savin 0.77, Denisov/
+/// Danilov 0.79) as one name misspelt.
+const SURE_SIMILARITY: f64 = 0.9;
+/// How much of a doubtful pair's shortfall below `SURE_SIMILARITY` counts again against it.
+const DOUBT_PENALTY: f64 = 0.5;
+
+/// What a paired part's similarity says for the name: itself when sure, less when in doubt.
+/// Monotone, so that bounds on similarities remain bounds on evidence.
+pub fn as_evidence(similarity: f64) -> f64 {
+    if similarity >= SURE_SIMILARITY {
+        similarity
+    } else {
+        (similarity - DOUBT_PENALTY * (SURE_SIMILARITY - similarity)).max(0.0)
+    }
 }
 
 fn matched(i: usize, j: usize, similarity: f64, qw: &[f64], ew: &[f64]) -> Slot {

@@ -73,8 +73,8 @@ fn folded(skeleton: &str) -> Vec<u8> {
     let mut out: Vec<u8> = Vec::with_capacity(skeleton.len());
     for c in skeleton.bytes() {
         let class = match c {
-            b't' | b'd' | b's' | b'z' => b'T',
-            b'k' | b'g' | b'q' => b'K',
+            b't' | b'd' | b's' | b'z' | b'c' => b'T',
+            b'k' | b'g' | b'q' | b'x' => b'K',
             b'b' | b'p' => b'P',
             b'f' | b'v' => b'F',
             other => other,

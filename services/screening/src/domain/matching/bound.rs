@@ -10,7 +10,7 @@
 //! Parts that `align` could join (two parts written together spelling a third) count as
 //! paired too.
 
-use super::align::{CONTRADICTION_FACTOR, MIN_JOINED_SIMILARITY, MISSING_FACTOR};
+use super::align::{CONTRADICTION_FACTOR, MIN_JOINED_SIMILARITY, MISSING_FACTOR, as_evidence};
 use smallvec::SmallVec;
 
 use super::keys::key_similarity_at_least;
@@ -47,7 +47,8 @@ pub fn score_bound(query: &BoundSide<'_>, entry: &BoundSide<'_>, joins: Joins) -
             let weight = side.weights[index];
             if is_paired {
                 let best = side.best[index];
-                paired_similarity += weight / 2.0 * if best > 0.0 { best } else { 1.0 };
+                paired_similarity +=
+                    weight / 2.0 * if best > 0.0 { as_evidence(best) } else { 1.0 };
                 paired_weight += weight / 2.0;
             } else {
                 leftovers[left].push(weight);

@@ -4,6 +4,7 @@ mod align;
 mod arabic;
 mod blocking;
 pub mod bound;
+mod cleaning;
 mod compounds;
 pub mod evidence;
 mod keys;
@@ -11,6 +12,8 @@ pub mod names;
 pub mod normalize;
 mod particles;
 mod parts;
+mod patronymics;
+mod romanisation;
 mod vocabulary;
 
 pub use align::{CONTRADICTION_FACTOR, MIN_JOINED_SIMILARITY, MISSING_FACTOR};
@@ -19,6 +22,8 @@ pub use evidence::Adjustment;
 pub use names::{
     NameComparison, PartMatch, PartOutcome, compare_names, name_score, name_score_with,
 };
-pub use parts::{INITIAL_WEIGHT, LIGHTEST_PART, lineage_agrees, part_similarity};
-pub use parts::{Part, PartStatistics, prepare};
+pub use parts::{
+    INITIAL_WEIGHT, LIGHTEST_PART, lineage_agrees, part_similarity, patronymic_weight,
+};
+pub use parts::{Part, PartStatistics, prepare, readings};
 pub use vocabulary::{Similar, Vocabulary};

@@ -1,17 +1,26 @@
 //! Turning a name as written into Latin words.
 //!
-//! Steps, in order: "FAMILY, Given" read as "Given FAMILY"; words run together in camel case
-//! split ("RamiMakhlouf"); compatibility decomposition (NFKD) so that ligatures, full-width
-//! and presentation forms become plain letters; removal of combining marks (diacritics,
-//! Arabic vowel signs and hamza); apostrophes dropped so that O'Brien and Sa'd stay whole;
-//! each word transliterated — Arabic script with `arabic::transliterate`, everything else
-//! with `any_ascii` — and lower-cased.
+//! Steps, in order: characters that render as nothing removed and letters of another script
+//! used for their looks read as Latin (`cleaning.rs`); compatibility composition (NFKC), so
+//! that full-width and mathematical letters become plain ones; "FAMILY, Given" read as
+//! "Given FAMILY"; words run together in camel case split ("RamiMakhlouf"); letters with
+//! diacritics that romanisations use for digraphs written out (`romanisation.rs`: ISO 9 `š`
+//! → sh); compatibility decomposition (NFKD) and removal of combining marks (diacritics,
+//! Arabic vowel signs and hamza); apostrophes dropped so that O'Brien and Sa'd stay whole, and
+//! a full stop inside a word ("Nas.ser") joins; each word transliterated — Arabic script with
+//! `arabic::transliterate`, everything else with `any_ascii` — and lower-cased.
+//!
+//! A name has a second reading when it holds a run of single letters ("N.A.S.S.E.R",
+//! "N A S S E R": the letters as initials, and as one word) or is written in German-style
+//! transcription (Iwanow: as written, and as Ivanov).
 
 use any_ascii::any_ascii;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use super::arabic;
+use super::cleaning::{fold_look_alikes, without_invisible};
+use super::romanisation::{GermanStyle, expand_letters, from_german_transcription, german_style};
 
 /// One word of a name in Latin letters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,17 +31,34 @@ pub struct Word {
     pub abjad: bool,
     /// Names a father or forebear: it follows a patronymic connector (bin, ibn, ould).
     pub lineage: bool,
+    /// A patronymic (Ivanovich, Petrovna, "Zafar o'g'li"): see `patronymics.rs`.
+    pub patronymic: bool,
+}
+
+impl Word {
+    pub fn new(text: String, abjad: bool) -> Self {
+        Self {
+            text,
+            abjad,
+            lineage: false,
+            patronymic: false,
+        }
+    }
 }
 
 /// Generational suffixes, which a comma separates from the name rather than from a family
 /// name ("LAVILLA, JR").
 const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
-/// Apostrophes and the letters lists use for ʿayn and hamza: they join rather than split.
+/// Apostrophes, the letters lists use for ʿayn and hamza, and the quotation marks some
+/// romanisations write for ъ (BGN/PCGN ”): they join rather than split.
 fn is_apostrophe(c: char) -> bool {
     matches!(
         c,
-        '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | 'ʿ' | 'ʾ' | '`' | '´' | '"' | 'ʹ' | 'ʺ'
+        '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | 'ʿ' | 'ʾ' | '`' | '´' | '"' | 'ʹ' | 'ʺ' | '”' | '“' | '„'
+            // BGN/PCGN's middle dot between letters that would otherwise read as a digraph
+            // (Yaz·ep, Lukash·enka).
+            | '·'
     )
 }
 
@@ -40,14 +66,56 @@ fn is_hebrew(c: char) -> bool {
     matches!(c, '\u{0590}'..='\u{05FF}')
 }
 
-/// The words of a name, in reading order, transliterated to Latin.
+/// The words of a name, in reading order, transliterated to Latin: the first reading.
 pub fn words(name: &str) -> Vec<Word> {
-    let ordered = given_name_first(name);
-    let separated = split_camel_case(&ordered);
-    let cleaned: String = separated
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c) && !is_apostrophe(*c) && *c != 'ـ')
-        .collect();
+    readings(name).swap_remove(0)
+}
+
+/// Every reading of a name: its words as written, and, when it holds a run of two or more
+/// single letters, the same words with each run read as one word; when it is written in
+/// the German-style transcription of Russian (Iwanow, Jewgenjewitsch), the words as the
+/// English-style systems write them. Never empty.
+pub fn readings(name: &str) -> Vec<Vec<Word>> {
+    let words = read_words(name);
+    let mut readings = Vec::with_capacity(1);
+    if let Some(joined) = letter_runs_joined(&words) {
+        readings.push(joined);
+    }
+    let style = words
+        .iter()
+        .filter(|w| !w.abjad)
+        .map(|w| german_style(&w.text))
+        .max()
+        .unwrap_or(GermanStyle::None);
+    if style != GermanStyle::None {
+        readings.push(
+            words
+                .iter()
+                .map(|w| Word {
+                    text: if w.abjad {
+                        w.text.clone()
+                    } else {
+                        from_german_transcription(&w.text, style)
+                    },
+                    ..w.clone()
+                })
+                .collect(),
+        );
+    }
+    readings.insert(0, words);
+    readings
+}
+
+fn read_words(name: &str) -> Vec<Word> {
+    let visible: String = without_invisible(name).nfkc().collect();
+    let latin_looking = fold_look_alikes(&visible);
+    let ordered = given_name_first(&latin_looking);
+    let separated = expand_letters(&split_camel_case(&ordered));
+    let cleaned = join_inner_full_stops(
+        separated
+            .nfkd()
+            .filter(|c| !is_combining_mark(*c) && !is_apostrophe(*c) && *c != 'ـ'),
+    );
     let mut words = Vec::new();
     for raw in cleaned
         .split(|c: char| !c.is_alphanumeric())
@@ -69,14 +137,54 @@ pub fn words(name: &str) -> Vec<Word> {
             latin
                 .split(|c: char| !c.is_ascii_alphanumeric())
                 .filter(|w| !w.is_empty())
-                .map(|text| Word {
-                    text: text.to_owned(),
-                    abjad,
-                    lineage: false,
-                }),
+                .map(|text| Word::new(text.to_owned(), abjad)),
         );
     }
     words
+}
+
+/// A full stop between letters joins them when at least two letters come before it
+/// ("Nas.ser", "Abd.Allah"); after one letter it ends an initial ("J.Smith").
+fn join_inner_full_stops(chars: impl Iterator<Item = char>) -> String {
+    let chars: Vec<char> = chars.collect();
+    let mut out = String::with_capacity(chars.len());
+    let mut letters_before = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        let next_is_letter = chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+        if c == '.' && letters_before >= 2 && next_is_letter {
+            continue;
+        }
+        letters_before = if c.is_alphabetic() {
+            letters_before + 1
+        } else {
+            0
+        };
+        out.push(c);
+    }
+    out
+}
+
+/// The words with every run of two or more single Latin letters written as one word
+/// ("n a s s e r" → "nasser"); `None` when there is no such run.
+fn letter_runs_joined(words: &[Word]) -> Option<Vec<Word>> {
+    let single =
+        |w: &Word| !w.abjad && w.text.len() == 1 && w.text.as_bytes()[0].is_ascii_alphabetic();
+    let mut joined: Vec<Word> = Vec::with_capacity(words.len());
+    let mut any = false;
+    let mut i = 0;
+    while i < words.len() {
+        let run = words[i..].iter().take_while(|w| single(w)).count();
+        if run >= 2 {
+            let text: String = words[i..i + run].iter().map(|w| w.text.as_str()).collect();
+            joined.push(Word::new(text, false));
+            any = true;
+            i += run;
+        } else {
+            joined.push(words[i].clone());
+            i += 1;
+        }
+    }
+    any.then_some(joined)
 }
 
 /// "FAMILY, Given" → "Given FAMILY", as lists write the family name first. A name with
@@ -160,6 +268,51 @@ mod tests {
     fn splits_names_run_together_in_camel_case() {
         assert_eq!(texts("RamiMakhlouf"), ["rami", "makhlouf"]);
         assert_eq!(texts("McDonald"), ["mcdonald"]);
+    }
+
+    #[test]
+    fn invisible_characters_never_split_a_word() {
+        for c in [
+            '\u{200B}', '\u{200C}', '\u{200D}', '\u{00AD}', '\u{2060}', '\u{FEFF}',
+        ] {
+            assert_eq!(
+                texts(&format!("Na{c}sser")),
+                ["nasser"],
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        assert_eq!(texts("Na\u{E0041}ss\u{FE0F}er"), ["nasser"]);
+    }
+
+    #[test]
+    fn look_alike_letters_of_other_scripts_read_as_latin() {
+        assert_eq!(texts("N\u{0430}ss\u{0435}r"), ["nasser"]);
+        assert_eq!(texts("\u{FF2E}\u{FF41}sser"), ["nasser"]);
+    }
+
+    #[test]
+    fn single_letters_are_read_as_initials_and_as_a_word() {
+        let texts_of = |words: &[Word]| words.iter().map(|w| w.text.clone()).collect::<Vec<_>>();
+        for written in ["N.A.S.S.E.R", "N A S S E R", "N. A. S. S. E. R."] {
+            let readings = readings(written);
+            assert_eq!(readings.len(), 2, "{written}");
+            assert_eq!(texts_of(&readings[0]).len(), 6);
+            assert_eq!(texts_of(&readings[1]), ["nasser"]);
+        }
+        assert_eq!(readings("John F. Kennedy").len(), 1);
+    }
+
+    #[test]
+    fn a_full_stop_inside_a_word_joins_and_after_an_initial_splits() {
+        assert_eq!(texts("Nas.ser Ali"), ["nasser", "ali"]);
+        assert_eq!(texts("J.Smith"), ["j", "smith"]);
+    }
+
+    #[test]
+    fn romanisation_diacritics_become_digraphs() {
+        assert_eq!(texts("Ŝeglova Ûliâ"), ["shcheglova", "yuliya"]);
+        assert_eq!(texts("ŠEVČENKO, Taras"), ["taras", "shevchenko"]);
     }
 
     #[test]

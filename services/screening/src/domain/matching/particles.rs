@@ -19,6 +19,7 @@ use super::compounds::{
     ALLAH, DIN, SURNAME_ENDINGS, abd_compound, compound_suffix, strip_connecting_vowel,
 };
 use super::normalize::Word;
+use super::patronymics::has_patronymic_ending;
 
 /// Single-word person-name prefixes of `names_stopwords.yml`, and the abbreviations lists
 /// use for military ranks (gen, col, maj, lt).
@@ -116,11 +117,7 @@ pub fn canonical_parts(words: Vec<Word>) -> Vec<Word> {
             if let Some(rest) = ["abwal", "abual"].iter().find_map(|p| text.strip_prefix(p))
                 && rest.len() >= 3
             {
-                parts.push(Word {
-                    text: "abu".to_owned(),
-                    abjad: true,
-                    lineage: false,
-                });
+                parts.push(Word::new("abu".to_owned(), true));
                 text = rest.to_owned();
             } else if let Some(rest) = text.strip_prefix("bn")
                 && rest.len() >= 3
@@ -155,25 +152,14 @@ pub fn canonical_parts(words: Vec<Word>) -> Vec<Word> {
             text = "allah".to_owned();
         }
         let abjad = word.abjad;
-        if let Some(rest) = abd_compound(&text) {
-            parts.push(Word {
-                text: "abd".to_owned(),
-                abjad,
-                lineage: false,
-            });
+        // A patronymic from an ʿAbd name (Abdullayevich) is one word, not "abd" and a rest.
+        if let Some(rest) = abd_compound(&text).filter(|_| !has_patronymic_ending(&text)) {
+            parts.push(Word::new("abd".to_owned(), abjad));
             if !rest.is_empty() {
-                parts.push(Word {
-                    text: rest,
-                    abjad,
-                    lineage: false,
-                });
+                parts.push(Word::new(rest, abjad));
             }
         } else {
-            parts.push(Word {
-                text: compound_suffix(&text),
-                abjad,
-                lineage: false,
-            });
+            parts.push(Word::new(compound_suffix(&text), abjad));
         }
         // The first part after a connector names the forebear ("bin Abd al-Aziz": abd).
         if lineage && let Some(part) = parts.get_mut(first_part) {

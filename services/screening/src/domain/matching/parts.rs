@@ -9,8 +9,9 @@
 use std::collections::HashMap;
 
 use super::keys::{key_similarity_at_least, phonetic_key, skeleton};
-use super::normalize::words;
+use super::normalize::{self, Word, words};
 use super::particles::canonical_parts;
+use super::patronymics::mark_patronymics;
 
 /// Pairs less similar than this are unrelated parts, not weak agreement.
 pub(super) const MIN_PART_SIMILARITY: f64 = 0.7;
@@ -35,6 +36,8 @@ pub struct Part {
     /// Names a father or forebear (follows bin, ibn, ould): see `lineage_agrees`. Not part
     /// of how the part compares.
     pub lineage: bool,
+    /// A patronymic (`patronymics.rs`): weighs less. Not part of how the part compares.
+    pub patronymic: bool,
 }
 
 impl Part {
@@ -47,6 +50,7 @@ impl Part {
             skeleton,
             abjad,
             lineage: false,
+            patronymic: false,
         }
     }
 
@@ -72,6 +76,23 @@ impl Part {
         Part::new(format!("{}{}", a.text, b.text), a.abjad || b.abjad)
     }
 
+    /// The part cut in two at byte `at` of its text (ASCII), as two parts of one name:
+    /// "ramimakhlouf" at 4 → "rami", "makhlouf". `None` when either piece would be shorter
+    /// than `MIN_PIECE` letters.
+    pub fn split_at(&self, at: usize) -> Option<(Part, Part)> {
+        const MIN_PIECE: usize = 3;
+        if at < MIN_PIECE || self.text.len() < at + MIN_PIECE || !self.text.is_char_boundary(at) {
+            return None;
+        }
+        let (left, right) = self.text.split_at(at);
+        let piece = |text: &str| Part {
+            lineage: self.lineage,
+            patronymic: false,
+            ..Part::new(text.to_owned(), self.abjad)
+        };
+        Some((piece(left), piece(right)))
+    }
+
     /// At most one consonant: a part too short for blocking to find all its spellings
     /// (Jo/Choe, Yu/Iu), so bounds must not count it unpaired.
     pub fn is_short(&self) -> bool {
@@ -88,10 +109,28 @@ pub(super) type ComparisonIdentity = (Box<[u8]>, bool, bool, u8);
 
 /// The parts of a name as written. Empty when the name has no letters or digits.
 pub fn prepare(name: &str) -> Vec<Part> {
-    canonical_parts(words(name))
+    parts_of(words(name))
+}
+
+/// The parts of each reading of a name (`normalize::readings`): one for most names, two
+/// when single letters may be initials or one word spelt out ("N.A.S.S.E.R"). Readings
+/// without parts are left out, so a name without letters has none.
+pub fn readings(name: &str) -> Vec<Vec<Part>> {
+    normalize::readings(name)
+        .into_iter()
+        .map(parts_of)
+        .filter(|parts| !parts.is_empty())
+        .collect()
+}
+
+fn parts_of(words: Vec<Word>) -> Vec<Part> {
+    let mut words = canonical_parts(words);
+    mark_patronymics(&mut words);
+    words
         .into_iter()
         .map(|w| Part {
             lineage: w.lineage,
+            patronymic: w.patronymic,
             ..Part::new(w.text, w.abjad)
         })
         .collect()
@@ -133,6 +172,16 @@ impl PartStatistics {
     /// A part's weight: 1.0 for a part the list has never or once seen, falling towards
     /// `COMMON_PART_WEIGHT` with its share of names (inverse document frequency).
     pub fn weight(&self, part: &Part) -> f64 {
+        let weight = self.weight_as_written(part);
+        if part.patronymic {
+            patronymic_weight(weight)
+        } else {
+            weight
+        }
+    }
+
+    /// The weight of a part by its frequency alone, patronymic or not.
+    pub fn weight_as_written(&self, part: &Part) -> f64 {
         if part.is_initial() {
             return INITIAL_WEIGHT;
         }
@@ -148,6 +197,15 @@ impl PartStatistics {
     pub fn weights(&self, parts: &[Part]) -> Vec<f64> {
         parts.iter().map(|p| self.weight(p)).collect()
     }
+}
+
+/// Share of its frequency weight a patronymic keeps: it is left out of most documents, and
+/// it repeats a common given name. Never below `LIGHTEST_PART`, which the candidate
+/// bounds assume of any full part.
+const PATRONYMIC_SHARE: f64 = 0.4;
+
+pub fn patronymic_weight(weight: f64) -> f64 {
+    (weight * PATRONYMIC_SHARE).max(LIGHTEST_PART.min(weight))
 }
 
 /// Whether two parts may pair as far as lineage goes. When both names say whose son each
@@ -185,7 +243,51 @@ pub fn part_similarity(a: &Part, b: &Part) -> f64 {
             _ => 0.0,
         };
     }
-    key_similarity_at_least(&a.key, &b.key, a.abjad || b.abjad, MIN_PART_SIMILARITY)
+    let similarity =
+        key_similarity_at_least(&a.key, &b.key, a.abjad || b.abjad, MIN_PART_SIMILARITY);
+    match (grammatical_gender(&a.text), grammatical_gender(&b.text)) {
+        (Some(x), Some(y)) if x != y && similarity > 0.0 => {
+            let penalised = similarity * GENDER_MISMATCH_FACTOR;
+            if penalised >= MIN_PART_SIMILARITY {
+                penalised
+            } else {
+                0.0
+            }
+        }
+        _ => similarity,
+    }
+}
+
+/// Share of its similarity a pair keeps when one part is a woman's form of a Slavic surname
+/// and the other a man's (Baranova/Baranov, Dambrovskaya/Dambrovski): wife and husband,
+/// daughter and father, are two people.
+const GENDER_MISMATCH_FACTOR: f64 = 0.8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GrammaticalGender {
+    Feminine,
+    Masculine,
+}
+
+/// The grammatical gender a part's ending gives it, for Slavic surnames: -ova, -eva, -yova
+/// and -skaya (Russian, with -skaia/-skaja in ICAO 2013 and ISO 9), -ska (Polish, Czech,
+/// Ukrainian -ska) against -ov, -ev, -yov and -sky/-skiy/-skii/-skij/-ski. The -in/-ina pair
+/// is left out: -ina ends women's given names in many languages (Marina, Christina).
+fn grammatical_gender(text: &str) -> Option<GrammaticalGender> {
+    const FEMININE: &[&str] = &["ova", "eva", "skaya", "skaia", "skaja", "ska"];
+    const MASCULINE: &[&str] = &[
+        "ov", "ev", "sky", "skiy", "skii", "skij", "skyi", "skyy", "ski",
+    ];
+    if text.len() < 5 {
+        return None;
+    }
+    if FEMININE.iter().any(|e| text.ends_with(e)) {
+        Some(GrammaticalGender::Feminine)
+    } else if MASCULINE.iter().any(|e| text.ends_with(e)) {
+        Some(GrammaticalGender::Masculine)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -194,6 +296,15 @@ mod tests {
 
     fn part(text: &str) -> Part {
         prepare(text).remove(0)
+    }
+
+    #[test]
+    fn a_womans_surname_pairs_less_closely_with_the_mans() {
+        let same = part_similarity(&part("Baranova"), &part("Baranova"));
+        let across = part_similarity(&part("Baranova"), &part("Baranov"));
+        let spelling = part_similarity(&part("Baranova"), &part("Baranowa"));
+        assert!(across < 0.8, "{across}");
+        assert!(spelling > across && same > spelling);
     }
 
     #[test]

@@ -40,9 +40,11 @@ impl Vocabulary {
             return id;
         }
         let id = u32::try_from(self.parts.len()).unwrap_or(u32::MAX);
-        // Lineage belongs to a part's place in a name (`PreparedName::lineage`), not to it.
+        // Lineage and patronymics belong to a part's place in a name (`PreparedName`), not
+        // to the part.
         let mut part = part.clone();
         part.lineage = false;
+        part.patronymic = false;
         self.parts.push(part);
         self.ids.insert(identity, id);
         id
@@ -86,6 +88,11 @@ impl Vocabulary {
 
     pub fn is_empty(&self) -> bool {
         self.parts.is_empty()
+    }
+
+    /// Whether a part that compares like `part` is on the list.
+    pub fn contains(&self, part: &Part) -> bool {
+        self.ids.contains_key(&part.comparison_identity())
     }
 
     /// The parts that pair with `query` (similarity above zero), by id, with their
