@@ -1,7 +1,8 @@
-"""Generate the romanisation and evasion dev sets.
+"""Generate the romanisation, evasion and scripts dev sets.
 
 Run from the repository root:  /tmp/devenv/bin/python devsets/make_devsets.py
-Writes devsets/romanisation.csv and devsets/evasion.csv, prints a summary and checks them.
+Writes devsets/romanisation.csv, devsets/evasion.csv and devsets/scripts.csv (the last via
+other_scripts.py), prints a summary and checks them.
 """
 import collections
 import csv
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import evasion
 import grammar
+import other_scripts
 from schemes import (NEIGHBOUR_LANGS, OFFICIAL, RU_SCHEMES, OWN_SCHEMES, NEIGHBOUR_SCHEMES,
                      list_schemes, query_schemes, romanise)
 
@@ -239,6 +241,8 @@ def main():
     write(HERE / "romanisation.csv", ROMAN_HEADER, romanisation_rows(people, pools, taken))
     write(HERE / "evasion.csv", EVASION_HEADER, evasion_rows(un_xml))
     summarise_and_check(HERE / "romanisation.csv", HERE / "evasion.csv")
+    other_scripts.write_scripts(HERE / "scripts.csv", split_of)
+    other_scripts.check_scripts(HERE / "scripts.csv")
 
 
 if __name__ == "__main__":

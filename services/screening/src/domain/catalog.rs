@@ -132,6 +132,7 @@ impl LoadedList {
         // Jongun) as two names: one of them must be a name of some length.
         const SHORTEST: usize = 8;
         const LONGER_PIECE: usize = 5;
+        const MIN_PIECE: usize = 3;
         let mut any = false;
         let mut out = Vec::with_capacity(parts.len() + 1);
         for part in parts {
@@ -140,10 +141,15 @@ impl LoadedList {
                 && !part.is_initial()
                 && !self.vocabulary.contains(part))
             .then(|| {
-                (1..length)
-                    .filter_map(|at| part.split_at(at))
-                    .filter(|(a, b)| a.text.len().max(b.text.len()) >= LONGER_PIECE)
-                    .find(|(a, b)| self.vocabulary.contains(a) && self.vocabulary.contains(b))
+                (MIN_PIECE..=length - MIN_PIECE)
+                    .filter(|&at| at.max(length - at) >= LONGER_PIECE)
+                    .find_map(|at| {
+                        let left = part.piece(0..at).filter(|p| self.vocabulary.contains(p))?;
+                        let right = part
+                            .piece(at..length)
+                            .filter(|p| self.vocabulary.contains(p))?;
+                        Some((left, right))
+                    })
             })
             .flatten();
             match pieces {
@@ -158,24 +164,22 @@ impl LoadedList {
         any.then_some(out)
     }
 
-    /// `parts` with each run of three (or two) adjacent parts that written together are a
-    /// part of the list joined ("Plat Ono Vich" against Platonovich); `None` when there is
-    /// none. Comparison joins two parts by itself; three it does not.
+    /// `parts` with each run of three adjacent parts that written together are a part of
+    /// the list joined ("Plat Ono Vich" against Platonovich); `None` when there is none.
+    /// Two parts written apart need no such reading: the index looks up their joined form
+    /// and comparison joins them by itself.
     pub(crate) fn join_split(&self, parts: &[Part]) -> Option<Vec<Part>> {
         let mut any = false;
         let mut out = Vec::with_capacity(parts.len());
         let mut at = 0;
         while at < parts.len() {
-            let joined = [3, 2].into_iter().find_map(|run| {
-                let pieces = parts.get(at..at + run)?;
-                if pieces.iter().any(Part::is_initial) {
-                    return None;
-                }
-                let whole = pieces[1..]
-                    .iter()
-                    .fold(pieces[0].clone(), |whole, p| Part::joined(&whole, p));
-                self.vocabulary.contains(&whole).then_some((whole, run))
-            });
+            const RUN: usize = 3;
+            let joined = parts
+                .get(at..at + RUN)
+                .filter(|pieces| !pieces.iter().any(Part::is_initial))
+                .map(|pieces| Part::joined(&Part::joined(&pieces[0], &pieces[1]), &pieces[2]))
+                .filter(|whole| self.vocabulary.contains(whole))
+                .map(|whole| (whole, RUN));
             match joined {
                 Some((whole, run)) => {
                     out.push(whole);

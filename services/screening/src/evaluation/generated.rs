@@ -1,7 +1,8 @@
 //! The development sets generated in this repository (`devsets/`, see its README): people
-//! whose names are written in one romanisation standard on the list and in another (or
-//! in Cyrillic) at the query, different people with near names, and listed names disguised
-//! with invisible characters, punctuation and look-alike letters.
+//! whose names are written in one romanisation standard on the list and in another (or in
+//! their own script: Cyrillic, Han, Hangul, Kana, Greek, Hebrew, Georgian, Armenian) at the
+//! query, different people with near names, and listed names disguised with invisible
+//! characters, punctuation and look-alike letters.
 //!
 //! Every row belongs to the `tune` part, on which rules may be adjusted, or to the `aside`
 //! part, which is only ever measured: the gap between the two shows whether a rule
@@ -53,10 +54,14 @@ impl Split {
 /// Figures of the generated sets, each for the tune and the aside part.
 #[derive(Debug, Clone, Default)]
 pub struct GeneratedFigures {
-    /// Listed people found under another standard's spelling of their name.
+    /// Listed people found under another standard's spelling of their name (Cyrillic).
     pub romanisation: BTreeMap<Split, Ratio>,
     /// Different people with the same given name and a near surname who raise a hit.
     pub near_miss: BTreeMap<Split, Ratio>,
+    /// The same for names of other scripts (Han, Hangul, Kana, Greek, Hebrew, Georgian,
+    /// Armenian), in their own script or another romanisation.
+    pub scripts: BTreeMap<Split, Ratio>,
+    pub scripts_near_miss: BTreeMap<Split, Ratio>,
     /// Disguised listed names that still hit their entry.
     pub evasion: BTreeMap<Split, Ratio>,
     /// Romanisation recall by query scheme, language and variant, evasion by technique.
@@ -79,6 +84,8 @@ impl GeneratedFigures {
         [
             ("romanisation miss", &self.romanisation),
             ("near-miss hit", &self.near_miss),
+            ("other-script miss", &self.scripts),
+            ("other-script near-miss hit", &self.scripts_near_miss),
             ("evasion miss", &self.evasion),
         ]
         .into_iter()
@@ -155,15 +162,29 @@ pub(super) fn measure(
     stride: usize,
     figures: &mut GeneratedFigures,
 ) -> anyhow::Result<()> {
-    measure_romanisation(&dir.join("romanisation.csv"), stride, figures)?;
+    let romanisation = measure_people(&dir.join("romanisation.csv"), "romanisation", stride)?;
+    figures.romanisation = romanisation.recall;
+    figures.near_miss = romanisation.near_miss;
+    figures.breakdown.extend(romanisation.breakdown);
+    let scripts = measure_people(&dir.join("scripts.csv"), "other scripts", stride)?;
+    figures.scripts = scripts.recall;
+    figures.scripts_near_miss = scripts.near_miss;
+    figures.breakdown.extend(scripts.breakdown);
     measure_evasion(lists, &dir.join("evasion.csv"), stride, figures)
 }
 
-fn measure_romanisation(
-    path: &Path,
-    stride: usize,
-    figures: &mut GeneratedFigures,
-) -> anyhow::Result<()> {
+/// Figures of one set of people (`romanisation.csv`, `scripts.csv`).
+#[derive(Default)]
+struct PeopleFigures {
+    recall: BTreeMap<Split, Ratio>,
+    near_miss: BTreeMap<Split, Ratio>,
+    breakdown: BTreeMap<String, BTreeMap<Split, Ratio>>,
+}
+
+/// Screens a set of people: each listed person (`expect=match` rows) is an entry of a list
+/// written in the list's scheme, queried in every other; near-miss people must hit nothing.
+fn measure_people(path: &Path, label: &str, stride: usize) -> anyhow::Result<PeopleFigures> {
+    let mut figures = PeopleFigures::default();
     let all_rows = rows(path)?;
     // One entry per listed person, under the spelling of the list's scheme.
     let mut entries: BTreeMap<&str, WatchlistEntry> = BTreeMap::new();
@@ -187,7 +208,7 @@ fn measure_romanisation(
             });
     }
     let list = Arc::new(LoadedList::new(
-        "romanisation".to_owned(),
+        label.replace(' ', "-"),
         ListFormat::Csv,
         "devsets".to_owned(),
         entries.into_values().collect(),
@@ -217,14 +238,14 @@ fn measure_romanisation(
         }
         let hit = outcome.hits.iter().any(|h| h.entry_id == row.get("case"));
         figures
-            .romanisation
+            .recall
             .entry(row.split)
             .or_default()
             .count(hit, describe);
         for key in [
-            format!("romanisation, query in {}", row.get("query_scheme")),
-            format!("romanisation, language {}", row.get("language")),
-            format!("romanisation, variant {}", row.get("variant")),
+            format!("{label}, query in {}", row.get("query_scheme")),
+            format!("{label}, language {}", row.get("language")),
+            format!("{label}, variant {}", row.get("variant")),
         ] {
             figures
                 .breakdown
@@ -235,7 +256,7 @@ fn measure_romanisation(
                 .count(hit, String::new);
         }
     }
-    Ok(())
+    Ok(figures)
 }
 
 fn measure_evasion(
@@ -309,6 +330,16 @@ impl fmt::Display for GeneratedFigures {
             f,
             "near-miss people matched          {}",
             split(&self.near_miss)
+        )?;
+        writeln!(
+            f,
+            "other-script recall               {}",
+            split(&self.scripts)
+        )?;
+        writeln!(
+            f,
+            "other-script near-miss matched    {}",
+            split(&self.scripts_near_miss)
         )?;
         writeln!(
             f,

@@ -6,6 +6,7 @@
 //! unknown words, and a Cyrillic `а` inside "Nаsser" must not make it a Cyrillic name.
 //! The record keeps the name as sent; only the comparison sees the cleaned form.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
@@ -46,7 +47,25 @@ pub fn without_invisible(name: &str) -> String {
 /// share one (UTS #39 gives `I` and `l` one skeleton). Cyrillic `а е о р с х у і ј ѕ`,
 /// Greek `ο ν Α Β Ε Η Ι Κ Μ Ν Ρ Τ Χ`, …
 fn latin_look_alike(c: char) -> Option<char> {
-    if c.is_ascii() || c.script() == Script::Latin {
+    if c.is_ascii() {
+        return None;
+    }
+    // Tabulated once for the scripts whose letters imitate Latin ones most (Greek,
+    // Cyrillic, Armenian); other characters are looked up as they come.
+    static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
+    if matches!(c, '\u{0370}'..='\u{058F}') {
+        let table = TABLE.get_or_init(|| {
+            ('\u{0370}'..='\u{058F}')
+                .filter_map(|c| Some((c, look_alike_by_skeleton(c)?)))
+                .collect()
+        });
+        return table.get(&c).copied();
+    }
+    look_alike_by_skeleton(c)
+}
+
+fn look_alike_by_skeleton(c: char) -> Option<char> {
+    if c.script() == Script::Latin {
         return None;
     }
     static PROTOTYPES: OnceLock<Vec<(String, char)>> = OnceLock::new();
@@ -84,7 +103,8 @@ pub fn fold_look_alikes(name: &str) -> String {
         return name.to_owned();
     }
     let is_latin = |c: char| c.is_ascii_alphabetic() || c.script() == Script::Latin;
-    let name_has_latin = name.chars().any(|c| c.is_alphabetic() && is_latin(c));
+    let name_has_latin = name.chars().any(|c| c.is_ascii_alphabetic())
+        || name.chars().any(|c| c.is_alphabetic() && is_latin(c));
     if !name_has_latin {
         return name.to_owned();
     }

@@ -15,6 +15,7 @@ mod parts;
 mod patronymics;
 mod romanisation;
 mod vocabulary;
+mod wade_giles;
 
 pub use align::{CONTRADICTION_FACTOR, MIN_JOINED_SIMILARITY, MISSING_FACTOR};
 pub use bound::{BoundSide, Joins, score_bound};

@@ -12,7 +12,8 @@
 //!
 //! A name has a second reading when it holds a run of single letters ("N.A.S.S.E.R",
 //! "N A S S E R": the letters as initials, and as one word) or is written in German-style
-//! transcription (Iwanow: as written, and as Ivanov).
+//! transcription (Iwanow: as written, and as Ivanov), or a Chinese name in Wade–Giles (Mao
+//! Tse-tung: as written, and in Pinyin, Mao Zedong).
 
 use any_ascii::any_ascii;
 use unicode_normalization::UnicodeNormalization;
@@ -21,6 +22,7 @@ use unicode_normalization::char::is_combining_mark;
 use super::arabic;
 use super::cleaning::{fold_look_alikes, without_invisible};
 use super::romanisation::{GermanStyle, expand_letters, from_german_transcription, german_style};
+use super::wade_giles;
 
 /// One word of a name in Latin letters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +104,9 @@ pub fn readings(name: &str) -> Vec<Vec<Word>> {
                 .collect(),
         );
     }
+    if let Some(pinyin) = wade_giles::pinyin_reading(name) {
+        readings.push(read_words(&pinyin));
+    }
     readings.insert(0, words);
     readings
 }
@@ -116,6 +121,7 @@ fn read_words(name: &str) -> Vec<Word> {
             .nfkd()
             .filter(|c| !is_combining_mark(*c) && !is_apostrophe(*c) && *c != 'ـ'),
     );
+    let cleaned = join_hyphenated_syllables(&cleaned);
     let mut words = Vec::new();
     for raw in cleaned
         .split(|c: char| !c.is_alphanumeric())
@@ -123,6 +129,8 @@ fn read_words(name: &str) -> Vec<Word> {
     {
         let (latin, abjad) = if raw.chars().any(arabic::is_arabic_script) {
             (arabic::transliterate(raw), true)
+        } else if let Some(spaced) = korean_name_spaced(raw) {
+            (spaced, false)
         } else {
             (any_ascii(raw), raw.chars().any(is_hebrew))
         };
@@ -141,6 +149,102 @@ fn read_words(name: &str) -> Vec<Word> {
         );
     }
     words
+}
+
+/// Particles written before a hyphen (al-Tikriti, Abu-Ali, van-der): they keep the
+/// hyphen's split, which `particles.rs` reads. The Arabic article assimilated to a sun
+/// letter (ar-Rahman, an-Nasr) is recognised by the doubled consonant instead, since the
+/// same two letters are syllables elsewhere (Kim Il-sung, An-na).
+const HYPHEN_PARTICLES: &[&str] = &[
+    "al", "el", "abu", "abd", "bin", "ben", "ibn", "bint", "ould", "van", "von", "der", "del",
+];
+
+/// Longest letter run on either side of a hyphen read as a syllable.
+const SYLLABLE: usize = 5;
+
+/// Hyphens between two syllables joined: the two-syllable given names of Chinese
+/// (Wade–Giles Hsiao-p'ing, Pinyin Xiaoping) and Korean (Jong-un, Jongun) custom are one
+/// name each, however the hyphen is written; read apart, each syllable would pass for a
+/// name of its own (Gang-hao against Hao).
+fn join_hyphenated_syllables(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let run_before = |at: usize| {
+        bytes[..at]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count()
+    };
+    let run_after = |at: usize| {
+        bytes[at + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count()
+    };
+    let is_particle = |word: &str, next: &str| {
+        let word = word.to_ascii_lowercase();
+        let assimilated = word.len() == 2
+            && matches!(word.as_bytes()[0], b'a' | b'e' | b'i' | b'u')
+            && next.as_bytes().first().map(u8::to_ascii_lowercase) == Some(word.as_bytes()[1]);
+        assimilated || HYPHEN_PARTICLES.contains(&word.as_str())
+    };
+    let mut out = String::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        if c == '-' {
+            let (before, after) = (run_before(at), run_after(at));
+            let joins = (1..=SYLLABLE).contains(&before)
+                && (1..=SYLLABLE).contains(&after)
+                && !is_particle(&text[at - before..at], &text[at + 1..])
+                && !is_particle(
+                    &text[at + 1..at + 1 + after],
+                    text[at + 1 + after..].strip_prefix('-').unwrap_or(""),
+                );
+            if joins {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Korean compound family names of two syllables (남궁 Namgung, 황보 Hwangbo, 제갈 Jegal,
+/// 선우 Seonu, 독고 Dokgo, 사공 Sagong).
+const KOREAN_DOUBLE_SURNAMES: &[&str] = &["남궁", "황보", "제갈", "선우", "독고", "사공"];
+
+/// A Korean name written in Hangul as one word ("김정은"), romanised with its family name
+/// apart: Korean custom writes a one-syllable family name (two for the compound names above)
+/// and a given name without a space, while Latin spellings separate them (Kim Jong Un).
+/// `None` for anything but two to four Hangul syllables.
+fn korean_name_spaced(word: &str) -> Option<String> {
+    // Decomposition (NFKD, above) has split the syllables into their letters (jamo).
+    if !word
+        .chars()
+        .any(|c| matches!(c, '\u{1100}'..='\u{11FF}' | '\u{AC00}'..='\u{D7A3}'))
+    {
+        return None;
+    }
+    let word: String = word.nfc().collect();
+    let word = word.as_str();
+    let is_syllable = |c: char| matches!(c, '\u{AC00}'..='\u{D7A3}');
+    let syllables = word.chars().count();
+    if !(2..=4).contains(&syllables) || !word.chars().all(is_syllable) {
+        return None;
+    }
+    let family = if syllables == 4 && KOREAN_DOUBLE_SURNAMES.iter().any(|s| word.starts_with(s)) {
+        2
+    } else {
+        1
+    };
+    let cut = word
+        .char_indices()
+        .nth(family)
+        .map_or(word.len(), |(i, _)| i);
+    Some(format!(
+        "{} {}",
+        any_ascii(&word[..cut]),
+        any_ascii(&word[cut..])
+    ))
 }
 
 /// A full stop between letters joins them when at least two letters come before it
@@ -231,6 +335,7 @@ mod tests {
     #[test]
     fn strips_diacritics_and_case() {
         assert_eq!(texts("José ÁLVAREZ-Núñez"), ["jose", "alvarez", "nunez"]);
+        assert_eq!(texts("José ÁLVAREZ Núñez"), ["jose", "alvarez", "nunez"]);
     }
 
     #[test]
@@ -313,6 +418,24 @@ mod tests {
     fn romanisation_diacritics_become_digraphs() {
         assert_eq!(texts("Ŝeglova Ûliâ"), ["shcheglova", "yuliya"]);
         assert_eq!(texts("ŠEVČENKO, Taras"), ["taras", "shevchenko"]);
+    }
+
+    #[test]
+    fn a_korean_name_in_hangul_keeps_its_family_name_apart() {
+        assert_eq!(texts("김정은"), ["gim", "jeongeun"]);
+        assert_eq!(texts("남궁민수"), ["namgung", "minsu"]);
+        assert_eq!(texts("김"), ["gim"]);
+    }
+
+    #[test]
+    fn hyphenated_syllables_are_one_name_but_particles_keep_their_hyphen() {
+        assert_eq!(texts("KIM Jong-un"), ["kim", "jongun"]);
+        assert_eq!(texts("Teng Hsiao-ping"), ["teng", "hsiaoping"]);
+        assert_eq!(texts("al-Tikriti"), ["al", "tikriti"]);
+        assert_eq!(texts("Abd ar-Rahman"), ["abd", "ar", "rahman"]);
+        assert_eq!(texts("Saif-ud-Din"), ["saif", "ud", "din"]);
+        assert_eq!(texts("Kim Il-sung"), ["kim", "ilsung"]);
+        assert_eq!(texts("Jean-Baptiste"), ["jean", "baptiste"]);
     }
 
     #[test]

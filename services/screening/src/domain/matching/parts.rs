@@ -38,12 +38,15 @@ pub struct Part {
     pub lineage: bool,
     /// A patronymic (`patronymics.rs`): weighs less. Not part of how the part compares.
     pub patronymic: bool,
+    /// The grammatical gender its ending gives a Slavic surname, found once.
+    gender: Option<GrammaticalGender>,
 }
 
 impl Part {
     fn new(text: String, abjad: bool) -> Self {
         let key = phonetic_key(&text);
         let skeleton = skeleton(&key).into_boxed_str();
+        let gender = grammatical_gender(&text);
         Self {
             text,
             key: key.into_boxed_slice(),
@@ -51,6 +54,7 @@ impl Part {
             abjad,
             lineage: false,
             patronymic: false,
+            gender,
         }
     }
 
@@ -76,21 +80,16 @@ impl Part {
         Part::new(format!("{}{}", a.text, b.text), a.abjad || b.abjad)
     }
 
-    /// The part cut in two at byte `at` of its text (ASCII), as two parts of one name:
-    /// "ramimakhlouf" at 4 → "rami", "makhlouf". `None` when either piece would be shorter
-    /// than `MIN_PIECE` letters.
-    pub fn split_at(&self, at: usize) -> Option<(Part, Part)> {
-        const MIN_PIECE: usize = 3;
-        if at < MIN_PIECE || self.text.len() < at + MIN_PIECE || !self.text.is_char_boundary(at) {
-            return None;
-        }
-        let (left, right) = self.text.split_at(at);
-        let piece = |text: &str| Part {
+    /// The piece of this part's text in `range` (ASCII byte offsets) as a part of its own,
+    /// for cutting a part written joined ("ramimakhlouf" → "rami", "makhlouf"). `None`
+    /// when the range is not within the text.
+    pub fn piece(&self, range: std::ops::Range<usize>) -> Option<Part> {
+        let text = self.text.get(range)?;
+        Some(Part {
             lineage: self.lineage,
             patronymic: false,
             ..Part::new(text.to_owned(), self.abjad)
-        };
-        Some((piece(left), piece(right)))
+        })
     }
 
     /// At most one consonant: a part too short for blocking to find all its spellings
@@ -245,7 +244,7 @@ pub fn part_similarity(a: &Part, b: &Part) -> f64 {
     }
     let similarity =
         key_similarity_at_least(&a.key, &b.key, a.abjad || b.abjad, MIN_PART_SIMILARITY);
-    match (grammatical_gender(&a.text), grammatical_gender(&b.text)) {
+    match (a.gender, b.gender) {
         (Some(x), Some(y)) if x != y && similarity > 0.0 => {
             let penalised = similarity * GENDER_MISMATCH_FACTOR;
             if penalised >= MIN_PART_SIMILARITY {
