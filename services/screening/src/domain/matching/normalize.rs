@@ -8,12 +8,14 @@
 //! → sh); compatibility decomposition (NFKD) and removal of combining marks (diacritics,
 //! Arabic vowel signs and hamza); apostrophes dropped so that O'Brien and Sa'd stay whole, and
 //! a full stop inside a word ("Nas.ser") joins; each word transliterated — Arabic script with
-//! `arabic::transliterate`, everything else with `any_ascii` — and lower-cased.
+//! `arabic::transliterate`, Greek by ELOT 743 (`greek.rs`), everything else with
+//! `any_ascii` — and lower-cased.
 //!
 //! A name has a second reading when it holds a run of single letters ("N.A.S.S.E.R",
 //! "N A S S E R": the letters as initials, and as one word) or is written in German-style
 //! transcription (Iwanow: as written, and as Ivanov), or a Chinese name in Wade–Giles (Mao
-//! Tse-tung: as written, and in Pinyin, Mao Zedong).
+//! Tse-tung: as written, and in Pinyin, Mao Zedong), or a Korean family name in a customary
+//! spelling (Lee, Park: as written, and in the Revised Romanisation, Yi, Bak).
 
 use any_ascii::any_ascii;
 use unicode_normalization::UnicodeNormalization;
@@ -21,6 +23,8 @@ use unicode_normalization::char::is_combining_mark;
 
 use super::arabic;
 use super::cleaning::{fold_look_alikes, without_invisible};
+use super::greek;
+use super::korean;
 use super::romanisation::{GermanStyle, expand_letters, from_german_transcription, german_style};
 use super::wade_giles;
 
@@ -107,6 +111,9 @@ pub fn readings(name: &str) -> Vec<Vec<Word>> {
     if let Some(pinyin) = wade_giles::pinyin_reading(name) {
         readings.push(read_words(&pinyin));
     }
+    if let Some(revised) = korean::revised_surnames(&words) {
+        readings.push(revised);
+    }
     readings.insert(0, words);
     readings
 }
@@ -129,8 +136,10 @@ fn read_words(name: &str) -> Vec<Word> {
     {
         let (latin, abjad) = if raw.chars().any(arabic::is_arabic_script) {
             (arabic::transliterate(raw), true)
-        } else if let Some(spaced) = korean_name_spaced(raw) {
+        } else if let Some(spaced) = korean::name_spaced(raw) {
             (spaced, false)
+        } else if greek::is_greek_word(raw) {
+            (greek::transliterate(raw), false)
         } else {
             (any_ascii(raw), raw.chars().any(is_hebrew))
         };
@@ -206,45 +215,6 @@ fn join_hyphenated_syllables(text: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// Korean compound family names of two syllables (남궁 Namgung, 황보 Hwangbo, 제갈 Jegal,
-/// 선우 Seonu, 독고 Dokgo, 사공 Sagong).
-const KOREAN_DOUBLE_SURNAMES: &[&str] = &["남궁", "황보", "제갈", "선우", "독고", "사공"];
-
-/// A Korean name written in Hangul as one word ("김정은"), romanised with its family name
-/// apart: Korean custom writes a one-syllable family name (two for the compound names above)
-/// and a given name without a space, while Latin spellings separate them (Kim Jong Un).
-/// `None` for anything but two to four Hangul syllables.
-fn korean_name_spaced(word: &str) -> Option<String> {
-    // Decomposition (NFKD, above) has split the syllables into their letters (jamo).
-    if !word
-        .chars()
-        .any(|c| matches!(c, '\u{1100}'..='\u{11FF}' | '\u{AC00}'..='\u{D7A3}'))
-    {
-        return None;
-    }
-    let word: String = word.nfc().collect();
-    let word = word.as_str();
-    let is_syllable = |c: char| matches!(c, '\u{AC00}'..='\u{D7A3}');
-    let syllables = word.chars().count();
-    if !(2..=4).contains(&syllables) || !word.chars().all(is_syllable) {
-        return None;
-    }
-    let family = if syllables == 4 && KOREAN_DOUBLE_SURNAMES.iter().any(|s| word.starts_with(s)) {
-        2
-    } else {
-        1
-    };
-    let cut = word
-        .char_indices()
-        .nth(family)
-        .map_or(word.len(), |(i, _)| i);
-    Some(format!(
-        "{} {}",
-        any_ascii(&word[..cut]),
-        any_ascii(&word[cut..])
-    ))
 }
 
 /// A full stop between letters joins them when at least two letters come before it
@@ -418,13 +388,6 @@ mod tests {
     fn romanisation_diacritics_become_digraphs() {
         assert_eq!(texts("Ŝeglova Ûliâ"), ["shcheglova", "yuliya"]);
         assert_eq!(texts("ŠEVČENKO, Taras"), ["taras", "shevchenko"]);
-    }
-
-    #[test]
-    fn a_korean_name_in_hangul_keeps_its_family_name_apart() {
-        assert_eq!(texts("김정은"), ["gim", "jeongeun"]);
-        assert_eq!(texts("남궁민수"), ["namgung", "minsu"]);
-        assert_eq!(texts("김"), ["gim"]);
     }
 
     #[test]
