@@ -89,3 +89,14 @@ def patronymic(father, female, lang, rng):
     if rng.random() < OWN_STYLE_SHARE.get(lang, 0.0):
         return own_style(father, female, lang)
     return russian_style(father, female, lang)
+
+
+def levenshtein(a, b):
+    """Edit distance of two strings, for choosing near-miss names."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]

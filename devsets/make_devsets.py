@@ -15,6 +15,7 @@ from pathlib import Path
 
 import evasion
 import grammar
+from grammar import levenshtein
 import other_scripts
 from schemes import (NEIGHBOUR_LANGS, OFFICIAL, RU_SCHEMES, OWN_SCHEMES, NEIGHBOUR_SCHEMES,
                      list_schemes, query_schemes, romanise)
@@ -43,16 +44,6 @@ def load_pools():
             for row in csv.DictReader(f, delimiter="\t"):
                 pools[row["language"]][row["kind"]].append(row["name"])
     return pools
-
-
-def levenshtein(a, b):
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def surname_for(base, female, lang):

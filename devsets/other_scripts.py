@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import script_schemes as S
+from grammar import levenshtein
 
 SEED = 20260227
 HERE = Path(__file__).resolve().parent
@@ -69,16 +70,6 @@ def load_pools():
             kinds[row["kind"]].append(row)
         pools[lang] = kinds
     return pools
-
-
-def levenshtein(a, b):
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 # ----------------------------------------------------------------------------- rendering

@@ -211,7 +211,7 @@ impl LoadedList {
     ) -> impl Iterator<Item = f64> + 'a {
         name.part_ids.iter().enumerate().map(|(j, &id)| {
             let weight = self.vocabulary.weight(id);
-            if j < 32 && name.patronymic & (1 << j) != 0 {
+            if has_bit(name.patronymic, j) {
                 patronymic_weight(weight)
             } else {
                 weight
@@ -226,8 +226,8 @@ impl LoadedList {
             .enumerate()
             .map(|(j, &id)| {
                 let mut part = self.vocabulary.part(id).clone();
-                part.lineage = j < 32 && name.lineage & (1 << j) != 0;
-                part.patronymic = j < 32 && name.patronymic & (1 << j) != 0;
+                part.lineage = has_bit(name.lineage, j);
+                part.patronymic = has_bit(name.patronymic, j);
                 part
             })
             .collect()
@@ -244,8 +244,6 @@ impl LoadedList {
 
 type NameParts = (u32, u32, NameKind, Vec<Part>);
 
-/// Tokenises every name of `entries` (the costly step of loading a list) on every core,
-/// keeping entry order.
 /// Bit `j` set for each of the first 32 parts that `flag` holds for.
 fn mask_of(parts: &[Part], flag: impl Fn(&Part) -> bool) -> u32 {
     parts
@@ -256,6 +254,13 @@ fn mask_of(parts: &[Part], flag: impl Fn(&Part) -> bool) -> u32 {
         .fold(0, |mask, (j, _)| mask | 1 << j)
 }
 
+/// Whether `mask` (from `mask_of`) has part `j`'s bit set.
+pub(crate) fn has_bit(mask: u32, j: usize) -> bool {
+    j < 32 && mask & (1 << j) != 0
+}
+
+/// Tokenises every name of `entries` (the costly step of loading a list) on every core,
+/// keeping entry order.
 fn prepare_names(entries: &[WatchlistEntry]) -> Vec<NameParts> {
     let prepare_range = |offset: usize, chunk: &[WatchlistEntry]| -> Vec<NameParts> {
         let mut out = Vec::new();

@@ -5,7 +5,7 @@
 
 mod quick_bound;
 
-use crate::domain::catalog::{LoadedList, PreparedName};
+use crate::domain::catalog::{LoadedList, PreparedName, has_bit};
 use crate::domain::entry::NameKind;
 use smallvec::{SmallVec, smallvec};
 
@@ -152,7 +152,7 @@ impl<'a> QueryName<'a> {
         if name.lineage != 0 && self.parts.iter().any(|p| p.lineage) {
             for (index, query_part) in self.parts.iter().enumerate() {
                 for position in 0..width {
-                    let forebear = position < 32 && name.lineage & (1 << position) != 0;
+                    let forebear = has_bit(name.lineage, position);
                     let first = (index == 0, position == 0);
                     if !lineage_agrees((query_part.lineage, forebear), first, true) {
                         table[index * width + position] = 0.0;

@@ -74,13 +74,14 @@ fn is_hebrew(c: char) -> bool {
 
 /// The words of a name, in reading order, transliterated to Latin: the first reading.
 pub fn words(name: &str) -> Vec<Word> {
-    readings(name).swap_remove(0)
+    read_words(name)
 }
 
-/// Every reading of a name: its words as written, and, when it holds a run of two or more
-/// single letters, the same words with each run read as one word; when it is written in
-/// the German-style transcription of Russian (Iwanow, Jewgenjewitsch), the words as the
-/// English-style systems write them. Never empty.
+/// Every reading of a name: its words as written (`words`, always first), and as well,
+/// where the name calls for it: each run of two or more single letters read as one word;
+/// German-style transcription of Russian (Iwanow, Jewgenjewitsch) as the English-style
+/// systems write it; Wade–Giles as Pinyin; customary Korean family names in the Revised
+/// Romanisation. Never empty.
 pub fn readings(name: &str) -> Vec<Vec<Word>> {
     let words = read_words(name);
     let mut readings = Vec::with_capacity(1);
@@ -119,15 +120,22 @@ pub fn readings(name: &str) -> Vec<Vec<Word>> {
 }
 
 fn read_words(name: &str) -> Vec<Word> {
-    let visible: String = without_invisible(name).nfkc().collect();
-    let latin_looking = fold_look_alikes(&visible);
-    let ordered = given_name_first(&latin_looking);
-    let separated = expand_letters(&split_camel_case(&ordered));
-    let cleaned = join_inner_full_stops(
-        separated
-            .nfkd()
-            .filter(|c| !is_combining_mark(*c) && !is_apostrophe(*c) && *c != 'ـ'),
-    );
+    // Most names on lists and at intake are plain ASCII, which holds nothing invisible,
+    // nothing to compose or decompose, no look-alikes and no diacritics.
+    let cleaned = if name.is_ascii() {
+        let separated = split_camel_case(&given_name_first(name));
+        join_inner_full_stops(separated.chars().filter(|c| !is_apostrophe(*c)))
+    } else {
+        let visible: String = without_invisible(name).nfkc().collect();
+        let latin_looking = fold_look_alikes(&visible);
+        let ordered = given_name_first(&latin_looking);
+        let separated = expand_letters(&split_camel_case(&ordered));
+        join_inner_full_stops(
+            separated
+                .nfkd()
+                .filter(|c| !is_combining_mark(*c) && !is_apostrophe(*c) && *c != 'ـ'),
+        )
+    };
     let cleaned = join_hyphenated_syllables(&cleaned);
     let mut words = Vec::new();
     for raw in cleaned

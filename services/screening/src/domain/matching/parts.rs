@@ -111,9 +111,11 @@ pub fn prepare(name: &str) -> Vec<Part> {
     parts_of(words(name))
 }
 
-/// The parts of each reading of a name (`normalize::readings`): one for most names, two
-/// when single letters may be initials or one word spelt out ("N.A.S.S.E.R"). Readings
-/// without parts are left out, so a name without letters has none.
+/// The parts of each reading of a name (`normalize::readings`): one for most names, more
+/// when single letters may be initials or one word spelt out ("N.A.S.S.E.R") or the name
+/// is written in a system with a second reading (German transcription, Wade–Giles,
+/// customary Korean family names). Readings without parts are left out, so a name without
+/// letters has none.
 pub fn readings(name: &str) -> Vec<Vec<Part>> {
     normalize::readings(name)
         .into_iter()
@@ -180,7 +182,7 @@ impl PartStatistics {
     }
 
     /// The weight of a part by its frequency alone, patronymic or not.
-    pub fn weight_as_written(&self, part: &Part) -> f64 {
+    fn weight_as_written(&self, part: &Part) -> f64 {
         if part.is_initial() {
             return INITIAL_WEIGHT;
         }
