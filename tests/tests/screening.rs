@@ -211,6 +211,44 @@ async fn a_hit_explains_its_name_parts_and_its_date_of_birth() {
 }
 
 #[tokio::test]
+async fn a_son_does_not_hit_his_fathers_entry_and_a_lower_threshold_shows_why() {
+    let son = person("Qusay Saddam Hussein al-Tikriti", None, None);
+    let is_father = |h: &&wire::common::v1::Hit| {
+        h.matched_name
+            .eq_ignore_ascii_case("SADDAM HUSSEIN AL-TIKRITI")
+    };
+    let response = screen(son.clone()).await;
+    assert!(
+        !response.hits.iter().any(|h| is_father(&h)),
+        "{:?}",
+        entry_ids(&response)
+    );
+
+    let mut lower = request(son);
+    lower.threshold = Some(0.5);
+    lower.max_hits = Some(50);
+    let response = client()
+        .await
+        .screen(lower)
+        .await
+        .expect("answers")
+        .into_inner();
+    let father = response
+        .hits
+        .iter()
+        .find(is_father)
+        .expect("the father's entry below the threshold");
+    let explanation = father.explanation.clone().expect("an explanation");
+    assert!(
+        explanation
+            .name_parts
+            .iter()
+            .any(|p| p.query_part == "qusay" && p.rule.contains("father and son")),
+        "{explanation:?}"
+    );
+}
+
+#[tokio::test]
 async fn every_hit_names_the_version_of_its_entry() {
     let first = screen(person("Qusay Saddam Hussein al-Tikriti", None, None)).await;
     let again = screen(person("QUSAY SADDAM HUSSEIN AL-TIKRITI", None, None)).await;

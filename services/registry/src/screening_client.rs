@@ -136,6 +136,7 @@ pub fn hit_from_wire(hit: common::Hit) -> RecordedHit {
                     entry_part: p.entry_part,
                     similarity: p.similarity,
                     weight: p.weight,
+                    rule: p.rule,
                 })
                 .collect(),
             adjustments: explanation
@@ -181,6 +182,7 @@ pub fn hit_to_wire(hit: &RecordedHit) -> common::Hit {
                         "missing" => common::NamePartOutcome::Missing,
                         _ => common::NamePartOutcome::Unspecified,
                     } as i32,
+                    rule: p.rule.clone(),
                 })
                 .collect(),
             adjustments: explanation

@@ -128,6 +128,10 @@ pub struct RecordedNamePart {
     /// reported.
     #[serde(default)]
     pub outcome: String,
+    /// The naming rule that decided the pair, in words; empty when none did, and in
+    /// screenings recorded before rules were reported.
+    #[serde(default)]
+    pub rule: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -79,8 +79,15 @@ fn write_parts(out: &mut String, parts: &[PartMatch]) -> std::fmt::Result {
     for part in parts {
         writeln!(
             out,
-            "  {:>16} ~ {:<16} similarity {:.3} weight {:.3} {:?}",
-            part.query_part, part.entry_part, part.similarity, part.weight, part.outcome
+            "  {:>16} ~ {:<16} similarity {:.3} weight {:.3} {:?}{}",
+            part.query_part,
+            part.entry_part,
+            part.similarity,
+            part.weight,
+            part.outcome,
+            part.rule
+                .map(|r| format!(" ({})", r.description()))
+                .unwrap_or_default()
         )?;
     }
     Ok(())

@@ -62,6 +62,8 @@ pub(crate) struct PreparedName {
     pub lineage: u32,
     /// Bit `j` set when part `j` is a patronymic (`Part::patronymic`), for the same reason.
     pub patronymic: u32,
+    /// The name is in the Arabic order (`Part::arabic_order`).
+    pub arabic_order: bool,
 }
 
 impl LoadedList {
@@ -90,6 +92,7 @@ impl LoadedList {
                 part_ids: parts.iter().map(|p| vocabulary.intern(p)).collect(),
                 lineage: mask_of(&parts, |p| p.lineage),
                 patronymic: mask_of(&parts, |p| p.patronymic),
+                arabic_order: parts.iter().any(|p| p.arabic_order),
             })
             .collect();
         vocabulary.finish(&statistics);
@@ -228,6 +231,7 @@ impl LoadedList {
                 let mut part = self.vocabulary.part(id).clone();
                 part.lineage = has_bit(name.lineage, j);
                 part.patronymic = has_bit(name.patronymic, j);
+                part.arabic_order = name.arabic_order;
                 part
             })
             .collect()

@@ -121,6 +121,10 @@ fn hit(hit: Hit) -> common::Hit {
                     entry_part: p.entry_part,
                     similarity: p.similarity,
                     weight: p.weight,
+                    rule: p
+                        .rule
+                        .map(|r| r.description().to_owned())
+                        .unwrap_or_default(),
                 })
                 .collect(),
             adjustments: explanation

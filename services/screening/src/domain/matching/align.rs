@@ -37,6 +37,16 @@ pub(super) struct Slot {
     pub outcome: PartOutcome,
 }
 
+/// Naming customs that change what a part left over means.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Customs {
+    /// Both names are written a syllable to a part (`syllables.rs`): a syllable one name
+    /// lacks makes a different given name, so contradicts rather than goes missing.
+    pub syllabic: bool,
+    /// A name is in the Arabic order (`particles::arabic_order`): see `own_name_left_over`.
+    pub own_name_first: bool,
+}
+
 /// The alignment of two names; `qw` and `ew` are their parts' weights and
 /// `part_similarity(i, j)` the similarity of query part `i` to entry part `j`.
 pub(super) fn align(
@@ -44,6 +54,7 @@ pub(super) fn align(
     qw: &[f64],
     entry: &[&Part],
     ew: &[f64],
+    customs: Customs,
     part_similarity: impl Fn(usize, usize) -> f64,
 ) -> Vec<Slot> {
     if query.is_empty() || entry.is_empty() {
@@ -91,7 +102,23 @@ pub(super) fn align(
         &mut entry_used,
         &mut slots,
     );
-    let lone = slots.len() == 1;
+    if customs.own_name_first {
+        for (side, used) in [(0, &mut query_used), (1, &mut entry_used)] {
+            // A Muhammad left out before the own name is custom, not a son.
+            let parts = [query, entry][side];
+            if parts.first().is_some_and(|p| p.is_devotional_prefix()) {
+                continue;
+            }
+            if let Some(slot) = own_name_left_over(side, &slots, used, [qw, ew][side]) {
+                slots.push(slot);
+            }
+        }
+    }
+    let lone = slots
+        .iter()
+        .filter(|s| s.outcome == PartOutcome::Matched)
+        .count()
+        == 1;
 
     // Full parts left on both sides contradict each other, heaviest first.
     let query_full = leftover(query, &query_used, qw, false);
@@ -147,10 +174,10 @@ pub(super) fn align(
         slots.push(unpaired(Side::None, Side::One(j), ew[j], n < contradicting));
     }
     for i in leftover(query, &query_used, qw, false) {
-        slots.push(unpaired(Side::One(i), Side::None, qw[i], false));
+        slots.push(unpaired(Side::One(i), Side::None, qw[i], customs.syllabic));
     }
     for j in leftover(entry, &entry_used, ew, false) {
-        slots.push(unpaired(Side::None, Side::One(j), ew[j], false));
+        slots.push(unpaired(Side::None, Side::One(j), ew[j], customs.syllabic));
     }
     if lone {
         for slot in &mut slots[first_missing..] {
@@ -167,10 +194,46 @@ pub(super) fn align(
     slots
 }
 
+/// In the Arabic order the first given name is the person's own and the second the
+/// father's (the nasab). When one name's own name is left over while the other name's own
+/// name pairs with its second part, the two are father and son ("Qusay Saddam Hussein
+/// al-Tikriti" against "Saddam Hussein al-Tikriti"): the own name left over contradicts the
+/// other instead of going missing. `side`: 0 for the query, 1 for the entry; `used`: that
+/// side's parts taken; `weights`: that side's.
+fn own_name_left_over(
+    side: usize,
+    slots: &[Slot],
+    used: &mut [bool],
+    weights: &[f64],
+) -> Option<Slot> {
+    if used.len() < 2 || used[0] {
+        return None;
+    }
+    let ones = |slot: &Slot| match (slot.query, slot.entry) {
+        (Side::One(i), Side::One(j)) => Some(if side == 0 { (i, j) } else { (j, i) }),
+        _ => None,
+    };
+    let fathers_name = slots
+        .iter()
+        .filter(|s| s.outcome == PartOutcome::Matched)
+        .filter_map(ones)
+        .any(|(mine, theirs)| mine == 1 && theirs == 0);
+    if !fathers_name {
+        return None;
+    }
+    used[0] = true;
+    let place = Side::One(0);
+    Some(if side == 0 {
+        unpaired(place, Side::None, weights[0], true)
+    } else {
+        unpaired(Side::None, place, weights[0], true)
+    })
+}
+
 /// Pairs at least this similar are spellings of one name; below it, a pair is as likely to
 /// be two different names that look alike (Kotov/Zotov 0.81, Levin/Savin 0.77, Denisov/
 /// Danilov 0.79) as one name misspelt.
-const SURE_SIMILARITY: f64 = 0.9;
+pub(super) const SURE_SIMILARITY: f64 = 0.9;
 /// How much of a doubtful pair's shortfall below `SURE_SIMILARITY` counts again against it.
 const DOUBT_PENALTY: f64 = 0.5;
 

@@ -19,12 +19,26 @@ pub struct Adjustment {
 const DOB_SAME_DAY: f64 = 0.08;
 const DOB_SAME_MONTH: f64 = 0.05;
 const DOB_SAME_YEAR: f64 = 0.04;
-const DOB_CONTRADICTS: f64 = -0.15;
+/// Birth years a few years apart: lists give approximate years ("circa 1964", "1962 to
+/// 1964") and people give false ones, so this takes away no more than a weak name pair.
+const DOB_YEARS_APART: f64 = -0.15;
+/// Five to nine years apart: another person, unless the date is wrong.
+const DOB_MANY_YEARS_APART: f64 = -0.25;
+/// Ten years or more: another generation (a son, a father), enough to take an exact name
+/// below the default threshold.
+const DOB_GENERATION_APART: f64 = -0.35;
 const NATIONALITY_AGREES: f64 = 0.03;
-const NATIONALITY_CONTRADICTS: f64 = -0.05;
+/// Nationalities change and many have two, so a different one lowers a score without
+/// deciding it; together with a distant birth year it does.
+const NATIONALITY_CONTRADICTS: f64 = -0.10;
 const GENDER_CONTRADICTS: f64 = -0.10;
 const DOCUMENT_MATCHES: f64 = 0.30;
-const NOT_A_PERSON: f64 = -0.10;
+/// A person against an organisation: organisations are often named after people (a
+/// network, an exchange house), so this lowers without excluding.
+const AN_ORGANIZATION: f64 = -0.15;
+/// A person against a vessel or an aircraft: named after people too (Shahid …), but never a
+/// person.
+const NOT_A_PERSON: f64 = -0.30;
 
 /// Every adjustment `person` earns against `entry`.
 pub fn adjustments(person: &Person, entry: &WatchlistEntry) -> Vec<Adjustment> {
@@ -41,15 +55,15 @@ pub fn adjustments(person: &Person, entry: &WatchlistEntry) -> Vec<Adjustment> {
 }
 
 fn entry_type(entry: &WatchlistEntry) -> Option<Adjustment> {
-    let kind = match entry.entry_type {
+    let (kind, delta) = match entry.entry_type {
         EntryType::Person => return None,
-        EntryType::Organization => "an organization",
-        EntryType::Vessel => "a vessel",
-        EntryType::Aircraft => "an aircraft",
+        EntryType::Organization => ("an organization", AN_ORGANIZATION),
+        EntryType::Vessel => ("a vessel", NOT_A_PERSON),
+        EntryType::Aircraft => ("an aircraft", NOT_A_PERSON),
     };
     Some(Adjustment {
         field: "person",
-        delta: NOT_A_PERSON,
+        delta,
         reason: format!("the entry is {kind}, not a person"),
     })
 }
@@ -77,7 +91,15 @@ fn birth_dates(query: &[PartialDate], entry: &[PartialDate]) -> Option<Adjustmen
 fn compare_dates(q: &PartialDate, e: &PartialDate) -> (f64, String) {
     let year_gap = q.year().abs_diff(e.year());
     if year_gap > 1 {
-        return (DOB_CONTRADICTS, format!("born {q}; the entry was born {e}"));
+        let delta = match year_gap {
+            ..5 => DOB_YEARS_APART,
+            5..10 => DOB_MANY_YEARS_APART,
+            _ => DOB_GENERATION_APART,
+        };
+        return (
+            delta,
+            format!("born {q}, {year_gap} years from the entry's {e}"),
+        );
     }
     if year_gap == 1 {
         return (0.0, format!("born {q}, a year from the entry's {e}"));
@@ -91,7 +113,7 @@ fn compare_dates(q: &PartialDate, e: &PartialDate) -> (f64, String) {
             format!("born {q}; the entry's {e} has day and month swapped"),
         ),
         ((Some(qm), _), (Some(em), _)) if qm != em => (
-            DOB_CONTRADICTS / 2.0,
+            DOB_YEARS_APART / 2.0,
             format!("born {q}; the entry was born {e}"),
         ),
         ((Some(_), _), (Some(_), _)) => (DOB_SAME_MONTH, format!("born {q}, the entry {e}")),
@@ -201,6 +223,15 @@ mod tests {
     }
 
     #[test]
+    fn the_further_apart_the_birth_years_the_stronger_the_evidence_against() {
+        let three = dob_delta("1954", "1951");
+        let seven = dob_delta("1958", "1951");
+        let twelve = dob_delta("1963", "1951");
+        assert!(three < 0.0 && seven < three && twelve < seven);
+        assert!(twelve <= -0.3, "{twelve}");
+    }
+
+    #[test]
     fn the_best_of_several_dates_counts() {
         let adjustment = birth_dates(&[date("1990"), date("1951")], &[date("1951")]);
         assert!(adjustment.expect("present").delta > 0.0);
@@ -209,5 +240,29 @@ mod tests {
     #[test]
     fn missing_dates_are_no_evidence() {
         assert!(birth_dates(&[], &[date("1951")]).is_none());
+    }
+
+    fn entry_of(entry_type: EntryType) -> WatchlistEntry {
+        WatchlistEntry {
+            id: "1".to_owned(),
+            entry_type,
+            names: Vec::new(),
+            birth_dates: Vec::new(),
+            nationalities: Vec::new(),
+            gender: None,
+            documents: Vec::new(),
+            programs: Vec::new(),
+            remarks: None,
+        }
+    }
+
+    #[test]
+    fn a_vessel_weighs_further_from_a_person_than_an_organisation() {
+        let delta = |t| entry_type(&entry_of(t)).map_or(0.0, |a| a.delta);
+        assert_eq!(delta(EntryType::Person), 0.0);
+        assert!(delta(EntryType::Organization) < 0.0);
+        assert!(delta(EntryType::Vessel) < delta(EntryType::Organization));
+        // Enough to take an exact name below the default threshold.
+        assert!(1.0 + delta(EntryType::Vessel) < crate::domain::screen::DEFAULT_THRESHOLD);
     }
 }

@@ -50,7 +50,7 @@ pub fn name_spaced(word: &str) -> Option<String> {
 /// Language's survey of family-name spellings: Lee, Rhee, Ri for 이 (Yi), Park and Pak for 박
 /// (Bak), Choi for 최 (Choe), Jung and Chung for 정 (Jeong), … Both sides of a comparison
 /// read them alike, so a list writing one and a passport the other meet.
-const CUSTOMARY_SURNAMES: &[(&str, &str)] = &[
+pub(super) const CUSTOMARY_SURNAMES: &[(&str, &str)] = &[
     ("lee", "yi"),
     ("rhee", "yi"),
     ("ri", "yi"),

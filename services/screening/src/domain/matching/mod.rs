@@ -7,6 +7,7 @@ pub mod bound;
 mod cleaning;
 mod compounds;
 pub mod evidence;
+mod given_names;
 mod greek;
 mod keys;
 mod korean;
@@ -16,6 +17,7 @@ mod particles;
 mod parts;
 mod patronymics;
 mod romanisation;
+mod syllables;
 mod vocabulary;
 mod wade_giles;
 
@@ -23,7 +25,7 @@ pub use align::{CONTRADICTION_FACTOR, MIN_JOINED_SIMILARITY, MISSING_FACTOR};
 pub use bound::{BoundSide, Joins, score_bound};
 pub use evidence::Adjustment;
 pub use names::{
-    NameComparison, PartMatch, PartOutcome, compare_names, name_score, name_score_with,
+    NameComparison, PartMatch, PartOutcome, PartRule, compare_names, name_score, name_score_with,
 };
 pub use parts::{
     INITIAL_WEIGHT, LIGHTEST_PART, lineage_agrees, part_similarity, patronymic_weight,

@@ -1,8 +1,11 @@
 //! Name similarity: how closely a query name matches an entry name, with the part-by-part
 //! explanation a reviewer reads.
 
-use super::align::{Side, align};
-use super::parts::{Part, both_record_lineage, lineage_agrees, part_similarity};
+use super::align::{Customs, SURE_SIMILARITY, Side, Slot, align};
+use super::parts::{
+    Part, Syllabic, both_record_lineage, distinct_given_names, gendered, lineage_agrees,
+    part_similarity, syllabic, syllables_agree,
+};
 
 /// What became of a part in the comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +30,43 @@ pub struct PartMatch {
     /// is the sum of similarity × weight.
     pub weight: f64,
     pub outcome: PartOutcome,
+    /// The naming rule that decided how this pair scores or weighs, when one did.
+    pub rule: Option<PartRule>,
+}
+
+/// Naming rules that change how a pair of parts scores or weighs, shown to reviewers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartRule {
+    /// A patronymic (Vladimirovich, o'g'li, bin …): weighs less, since passports and many
+    /// intake forms leave it out.
+    Patronymic,
+    /// A woman's form against a man's: Ivanova/Ivanov, Ivana/Ivan.
+    GenderedForms,
+    /// Two common given names of one root, not spellings of one name: Ahmad/Hamid.
+    DistinctGivenNames,
+    /// Names written in East Asian syllables: parts pair only as one syllable, and a
+    /// syllable one name lacks makes a different given name.
+    Syllables,
+    /// A person's own name, in the Arabic order, missing from a name whose own name is this
+    /// one's father's: father and son.
+    OwnName,
+}
+
+impl PartRule {
+    /// The rule in words, as explanations give it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Patronymic => "a patronymic, which many documents leave out: weighs less",
+            Self::GenderedForms => "a woman's form of the name against a man's",
+            Self::DistinctGivenNames => "a different given name, not a spelling of the same one",
+            Self::OwnName => {
+                "an own name the other lacks, whose own name is this one's father's: father and son"
+            }
+            Self::Syllables => {
+                "names written in syllables: each part must be the same syllable, and a missing syllable changes the name"
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,13 +86,26 @@ pub fn compare_names(
     let query: Vec<&Part> = query.iter().collect();
     let entry: Vec<&Part> = entry.iter().collect();
     let both = both_record_lineage(query.iter().copied(), entry.iter().copied());
-    let slots = align(&query, query_weights, &entry, entry_weights, |i, j| {
-        if lineage_agrees((query[i].lineage, entry[j].lineage), (i == 0, j == 0), both) {
-            part_similarity(query[i], entry[j])
-        } else {
-            0.0
-        }
-    });
+    let syllabic = both_syllabic(&query, &entry);
+    let slots = align(
+        &query,
+        query_weights,
+        &entry,
+        entry_weights,
+        customs(&query, &entry, syllabic),
+        |i, j| {
+            if may_pair(&query, &entry, i, j, both) {
+                syllable_gate(
+                    part_similarity(query[i], entry[j]),
+                    query[i],
+                    entry[j],
+                    syllabic,
+                )
+            } else {
+                0.0
+            }
+        },
+    );
     let total: f64 = slots.iter().map(|s| s.weight).sum();
     if slots.is_empty() || total <= 0.0 {
         return NameComparison {
@@ -74,6 +127,7 @@ pub fn compare_names(
             similarity: slot.similarity,
             weight: slot.weight / total,
             outcome: slot.outcome,
+            rule: rule_of(slot, &query, &entry, syllabic),
         })
         .collect();
     NameComparison {
@@ -91,13 +145,8 @@ pub fn name_score(
 ) -> f64 {
     let query: Vec<&Part> = query.iter().collect();
     let entry: Vec<&Part> = entry.iter().collect();
-    let both = both_record_lineage(query.iter().copied(), entry.iter().copied());
     name_score_with(&query, query_weights, &entry, entry_weights, |i, j| {
-        if lineage_agrees((query[i].lineage, entry[j].lineage), (i == 0, j == 0), both) {
-            part_similarity(query[i], entry[j])
-        } else {
-            0.0
-        }
+        part_similarity(query[i], entry[j])
     })
 }
 
@@ -110,12 +159,109 @@ pub fn name_score_with(
     entry_weights: &[f64],
     similarity: impl Fn(usize, usize) -> f64,
 ) -> f64 {
-    let slots = align(query, query_weights, entry, entry_weights, similarity);
+    let both = both_record_lineage(query.iter().copied(), entry.iter().copied());
+    let syllabic = both_syllabic(query, entry);
+    let slots = align(
+        query,
+        query_weights,
+        entry,
+        entry_weights,
+        customs(query, entry, syllabic),
+        |i, j| {
+            if may_pair(query, entry, i, j, both) {
+                syllable_gate(similarity(i, j), query[i], entry[j], syllabic)
+            } else {
+                0.0
+            }
+        },
+    );
     let total: f64 = slots.iter().map(|s| s.weight).sum();
     if total <= 0.0 {
         return 0.0;
     }
     (slots.iter().map(|s| s.similarity * s.weight).sum::<f64>() / total).clamp(0.0, 1.0)
+}
+
+/// How far the rules of names written in East Asian syllables apply to this comparison:
+/// `Spaced` when both names are written a syllable to a part, `Joined` when both are in
+/// syllables, `No` otherwise.
+fn both_syllabic(query: &[&Part], entry: &[&Part]) -> Syllabic {
+    match (
+        syllabic(query.iter().copied()),
+        syllabic(entry.iter().copied()),
+    ) {
+        (Syllabic::No, _) | (_, Syllabic::No) => Syllabic::No,
+        (Syllabic::Spaced, Syllabic::Spaced) => Syllabic::Spaced,
+        _ => Syllabic::Joined,
+    }
+}
+
+fn customs(query: &[&Part], entry: &[&Part], syllabic: Syllabic) -> Customs {
+    Customs {
+        syllabic: syllabic == Syllabic::Spaced,
+        own_name_first: query.iter().chain(entry).any(|p| p.arabic_order),
+    }
+}
+
+/// The rule that decided a slot of the alignment, for the explanation.
+fn rule_of(slot: &Slot, query: &[&Part], entry: &[&Part], syllabic: Syllabic) -> Option<PartRule> {
+    fn one<'a>(side: Side, parts: &[&'a Part]) -> Option<&'a Part> {
+        match side {
+            Side::One(i) => Some(parts[i]),
+            _ => None,
+        }
+    }
+    match (one(slot.query, query), one(slot.entry, entry)) {
+        (Some(q), Some(e)) if gendered(q, e) => Some(PartRule::GenderedForms),
+        (Some(_), Some(_)) if syllabic != Syllabic::No => Some(PartRule::Syllables),
+        (Some(q), Some(e)) if q.patronymic || e.patronymic => Some(PartRule::Patronymic),
+        (Some(part), None) | (None, Some(part)) => {
+            let others = if matches!(slot.query, Side::One(_)) {
+                entry
+            } else {
+                query
+            };
+            let first = matches!(
+                (slot.query, slot.entry),
+                (Side::One(0), _) | (_, Side::One(0))
+            );
+            if syllabic == Syllabic::Spaced {
+                Some(PartRule::Syllables)
+            } else if first && part.arabic_order && slot.outcome == PartOutcome::Contradicted {
+                Some(PartRule::OwnName)
+            } else if part.patronymic {
+                Some(PartRule::Patronymic)
+            } else if others.iter().any(|o| distinct_given_names(part, o)) {
+                Some(PartRule::DistinctGivenNames)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether lineage allows query part `i` and entry part `j` to pair at all, however alike
+/// they are spelt (`lineage_agrees`). `both_lineage`: both names record lineage.
+fn may_pair(query: &[&Part], entry: &[&Part], i: usize, j: usize, both_lineage: bool) -> bool {
+    lineage_agrees(
+        (query[i].lineage, entry[j].lineage),
+        (i == 0, j == 0),
+        both_lineage,
+    )
+}
+
+/// The similarity two parts of names written in East Asian syllables keep (`syllables.rs`):
+/// none unless they can be the same syllables, or, when one of the names writes a given name
+/// joined (where a typo may make a word read as two syllables: Chooe), unless their spellings
+/// are sure to be one name.
+fn syllable_gate(similarity: f64, query: &Part, entry: &Part, syllabic: Syllabic) -> f64 {
+    match syllabic {
+        Syllabic::No => similarity,
+        _ if syllables_agree(query, entry) => similarity,
+        Syllabic::Joined if similarity >= SURE_SIMILARITY => similarity,
+        _ => 0.0,
+    }
 }
 
 #[cfg(test)]
@@ -307,5 +453,63 @@ mod tests {
             rare_agrees > common_agrees,
             "{rare_agrees} vs {common_agrees}"
         );
+    }
+
+    fn rules(a: &str, b: &str) -> Vec<PartRule> {
+        compare(a, b).parts.iter().filter_map(|p| p.rule).collect()
+    }
+
+    #[test]
+    fn common_given_names_of_one_root_are_different_names() {
+        let comparison = compare("Abdullah Ahmed", "ABDOLLAHI, Hamed");
+        assert!(comparison.score < 0.7, "{comparison:?}");
+        assert!(
+            rules("Abdullah Ahmed", "ABDOLLAHI, Hamed").contains(&PartRule::DistinctGivenNames)
+        );
+        assert!(score("Mohammad Rahimi", "Mahmoud Rahimi") < 0.8);
+        assert!(score("Mohammed Rahimi", "Muhammad Rahimi") > 0.95);
+    }
+
+    #[test]
+    fn a_woman_does_not_match_a_man_of_the_same_names() {
+        assert!(score("Olga Barynova", "Oleg BARANOV") < 0.6);
+        assert!(score("Ivana Petrovic", "Ivan Petrovic") < score("Ivan Petrovic", "Ivan Petrovic"));
+        assert!(rules("Ivana Petrovic", "Ivan Petrovic").contains(&PartRule::GenderedForms));
+    }
+
+    #[test]
+    fn east_asian_syllables_pair_only_as_one_syllable() {
+        assert!(score("Zhang Xin", "CHOU, Hsien Cheng") < 0.5);
+        assert!(score("Cheng Zhu", "CHEN, Zhu") < 0.7);
+        assert!(score("Kim Yong Chol", "KIM, Yong Chol") == 1.0);
+        assert!(score("Kim Young Chol", "KIM Yong Chol") > 0.9);
+        assert!(rules("Cheng Zhu", "CHEN, Zhu").contains(&PartRule::Syllables));
+    }
+
+    #[test]
+    fn a_syllable_one_east_asian_name_lacks_makes_another_given_name() {
+        let shorter = score("Young Kim", "KIM YONG CHOL");
+        assert!(shorter < 0.8, "{shorter}");
+        assert!(score("Kim Il Sung", "KIM, Sang-ho") < 0.6);
+        // Every syllable is a part, however much it looks like an article: Il is no al-.
+        assert!(score("Kim Il Sung", "Kim Sung") < 0.85);
+    }
+
+    #[test]
+    fn a_son_is_not_his_father_in_the_arabic_order() {
+        let comparison = compare(
+            "Qusay Saddam Hussein al-Tikriti",
+            "SADDAM HUSSEIN AL-TIKRITI",
+        );
+        assert!(comparison.score < 0.85, "{comparison:?}");
+        assert!(
+            rules(
+                "Qusay Saddam Hussein al-Tikriti",
+                "SADDAM HUSSEIN AL-TIKRITI"
+            )
+            .contains(&PartRule::OwnName)
+        );
+        // Without a father's name in second place, a left-out first name only goes missing.
+        assert!(score("Ayman Muhammad al-Zawahiri", "Ayman al-Zawahiri") > 0.9);
     }
 }

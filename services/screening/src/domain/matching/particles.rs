@@ -20,6 +20,7 @@ use super::compounds::{
 };
 use super::normalize::Word;
 use super::patronymics::has_patronymic_ending;
+use super::syllables::syllables;
 
 /// Single-word person-name prefixes of `names_stopwords.yml`, and the abbreviations lists
 /// use for military ranks (gen, col, maj, lt).
@@ -84,8 +85,37 @@ const FAMILY_PARTICLES: &[&str] = &[
     "van", "von", "de", "der", "den", "del", "della", "da", "das", "dos", "do", "du", "di", "la",
     "le", "ter", "ten", "zu",
 ];
+/// Whether a name is written in the Arabic custom, where the first given name is the
+/// person's own and those after it the father's and grandfather's (the nasab): written in
+/// an abjad, or with the Arabic article (al-, el-, ul- and the assimilated ad-, ash- …)
+/// or a connector (bin, ibn, ould) between parts.
+pub fn arabic_order(words: &[Word]) -> bool {
+    words.iter().enumerate().any(|(index, word)| {
+        let text = word.text.as_str();
+        let next = words.get(index + 1).map(|w| w.text.as_str());
+        word.abjad
+            || next.is_some_and(|next| {
+                ["al", "el", "ul"].contains(&text)
+                    || (index > 0 && CONNECTORS.contains(&text))
+                    || ASSIMILATED
+                        .iter()
+                        .any(|(article, letter)| text == *article && next.starts_with(letter))
+            })
+    })
+}
+
 /// The parts of a name, from its words.
 pub fn canonical_parts(words: Vec<Word>) -> Vec<Word> {
+    // A Chinese or Korean name written a syllable to a word has no Arabic articles or
+    // European particles, though its syllables may look like them (Kim Il Sung, Ri Un Nam,
+    // Li De): every word is a part.
+    if words.len() >= 2
+        && words
+            .iter()
+            .all(|w| !w.abjad && !syllables(&w.text).is_empty())
+    {
+        return words;
+    }
     let untitled: Vec<Word> = words
         .iter()
         .filter(|w| !is_title(&w.text))

@@ -8,10 +8,12 @@
 
 use std::collections::HashMap;
 
+use super::given_names::{GivenName, MUHAMMAD, gendered_forms, given_name_of_key};
 use super::keys::{key_similarity_at_least, phonetic_key, skeleton};
 use super::normalize::{self, Word, words};
-use super::particles::canonical_parts;
+use super::particles::{arabic_order, canonical_parts};
 use super::patronymics::mark_patronymics;
+use super::syllables::{SyllableId, share_a_syllable, syllable_count, syllables};
 
 /// Pairs less similar than this are unrelated parts, not weak agreement.
 pub(super) const MIN_PART_SIMILARITY: f64 = 0.7;
@@ -38,8 +40,18 @@ pub struct Part {
     pub lineage: bool,
     /// A patronymic (`patronymics.rs`): weighs less. Not part of how the part compares.
     pub patronymic: bool,
+    /// Its name is in the Arabic order (`particles::arabic_order`): own name first, then
+    /// the father's. Set on every part of such a name; not part of how the part compares.
+    pub arabic_order: bool,
     /// The grammatical gender its ending gives a Slavic surname, found once.
     gender: Option<GrammaticalGender>,
+    /// The East Asian syllables it can stand for (`syllables.rs`); empty for other parts.
+    syllables: Box<[SyllableId]>,
+    /// How many such syllables it reads as when written joined (`syllable_count`).
+    syllable_count: u8,
+    /// The common given name it spells, when it is one of those `given_names.rs` tells
+    /// apart (from the key, so parts with one key agree).
+    given_name: Option<GivenName>,
 }
 
 impl Part {
@@ -47,13 +59,26 @@ impl Part {
         let key = phonetic_key(&text);
         let skeleton = skeleton(&key).into_boxed_str();
         let gender = grammatical_gender(&text);
+        // Syllables are read from Latin spellings; an abjad reading has lost its vowels.
+        let (syllables, syllable_count) = if abjad {
+            (Box::default(), 0)
+        } else {
+            (syllables(&text), syllable_count(&text))
+        };
+        // An abjad spelling leaves the vowels that tell these names apart unwritten (عمر is
+        // Umar, read "amr").
+        let given_name = if abjad { None } else { given_name_of_key(&key) };
         Self {
+            given_name,
+            syllables,
+            syllable_count,
             text,
             key: key.into_boxed_slice(),
             skeleton,
             abjad,
             lineage: false,
             patronymic: false,
+            arabic_order: false,
             gender,
         }
     }
@@ -63,7 +88,19 @@ impl Part {
     /// identity compare alike with any part.
     pub(super) fn comparison_identity(&self) -> ComparisonIdentity {
         let first = self.text.as_bytes().first().copied().unwrap_or(0);
-        (self.key.clone(), self.abjad, self.is_initial(), first)
+        (
+            self.key.clone(),
+            self.abjad,
+            self.is_initial(),
+            first,
+            self.syllables.clone(),
+        )
+    }
+
+    /// Muhammad, which many Muslim families give every son before his own name (Egypt,
+    /// Pakistan, Bangladesh) and which the son often leaves out.
+    pub fn is_devotional_prefix(&self) -> bool {
+        self.given_name == Some(MUHAMMAD)
     }
 
     pub fn is_initial(&self) -> bool {
@@ -88,6 +125,7 @@ impl Part {
         Some(Part {
             lineage: self.lineage,
             patronymic: false,
+            arabic_order: self.arabic_order,
             ..Part::new(text.to_owned(), self.abjad)
         })
     }
@@ -104,7 +142,36 @@ impl Part {
     }
 }
 
-pub(super) type ComparisonIdentity = (Box<[u8]>, bool, bool, u8);
+pub(super) type ComparisonIdentity = (Box<[u8]>, bool, bool, u8, Box<[SyllableId]>);
+
+/// How a name is written, as far as East Asian syllables go (`syllables.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syllabic {
+    /// A syllable to a part, in two parts or more (Kim Yong Chol, Zhang Xin).
+    Spaced,
+    /// In syllables, some parts of several written joined (Kim Sang-ho, Mao Zedong).
+    Joined,
+    /// Not (only) in such syllables.
+    No,
+}
+
+pub fn syllabic<'a>(parts: impl ExactSizeIterator<Item = &'a Part> + Clone) -> Syllabic {
+    if parts.len() < 2 || parts.clone().any(|p| p.syllable_count == 0) {
+        Syllabic::No
+    } else if parts.into_iter().all(|p| p.syllable_count == 1) {
+        Syllabic::Spaced
+    } else {
+        Syllabic::Joined
+    }
+}
+
+/// Whether two parts of names written in East Asian syllables (both at least `Joined`) may
+/// pair: as many syllables each, and for single syllables, one syllable in two spellings.
+/// Parts written joined are compared by their spelling.
+pub fn syllables_agree(a: &Part, b: &Part) -> bool {
+    a.syllable_count == b.syllable_count
+        && (a.syllable_count > 1 || share_a_syllable(&a.syllables, &b.syllables))
+}
 
 /// The parts of a name as written. Empty when the name has no letters or digits.
 pub fn prepare(name: &str) -> Vec<Part> {
@@ -125,6 +192,7 @@ pub fn readings(name: &str) -> Vec<Vec<Part>> {
 }
 
 fn parts_of(words: Vec<Word>) -> Vec<Part> {
+    let arabic_order = arabic_order(&words);
     let mut words = canonical_parts(words);
     mark_patronymics(&mut words);
     words
@@ -132,6 +200,7 @@ fn parts_of(words: Vec<Word>) -> Vec<Part> {
         .map(|w| Part {
             lineage: w.lineage,
             patronymic: w.patronymic,
+            arabic_order,
             ..Part::new(w.text, w.abjad)
         })
         .collect()
@@ -244,24 +313,38 @@ pub fn part_similarity(a: &Part, b: &Part) -> f64 {
             _ => 0.0,
         };
     }
+    if distinct_given_names(a, b) {
+        return 0.0;
+    }
     let similarity =
         key_similarity_at_least(&a.key, &b.key, a.abjad || b.abjad, MIN_PART_SIMILARITY);
-    match (a.gender, b.gender) {
-        (Some(x), Some(y)) if x != y && similarity > 0.0 => {
-            let penalised = similarity * GENDER_MISMATCH_FACTOR;
-            if penalised >= MIN_PART_SIMILARITY {
-                penalised
-            } else {
-                0.0
-            }
+    if similarity > 0.0 && gendered(a, b) {
+        let penalised = similarity * GENDER_MISMATCH_FACTOR;
+        if penalised >= MIN_PART_SIMILARITY {
+            penalised
+        } else {
+            0.0
         }
-        _ => similarity,
+    } else {
+        similarity
     }
 }
 
+/// Whether one part is a woman's form and the other a man's: of a Slavic surname
+/// (`grammatical_gender`) or of a given name (`given_names::gendered_forms`).
+pub fn gendered(a: &Part, b: &Part) -> bool {
+    matches!((a.gender, b.gender), (Some(x), Some(y)) if x != y) || gendered_forms(&a.key, &b.key)
+}
+
+/// Whether the two parts spell different common given names (`given_names.rs`).
+pub fn distinct_given_names(a: &Part, b: &Part) -> bool {
+    matches!((a.given_name, b.given_name), (Some(x), Some(y)) if x != y)
+}
+
 /// Share of its similarity a pair keeps when one part is a woman's form of a Slavic surname
-/// and the other a man's (Baranova/Baranov, Dambrovskaya/Dambrovski): wife and husband,
-/// daughter and father, are two people.
+/// and the other a man's (Baranova/Baranov, Dambrovskaya/Dambrovski), or of a given name
+/// (Ivana/Ivan, `given_names::gendered_forms`): wife and husband, daughter and father, are
+/// two people.
 const GENDER_MISMATCH_FACTOR: f64 = 0.8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

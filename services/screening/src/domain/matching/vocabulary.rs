@@ -40,11 +40,12 @@ impl Vocabulary {
             return id;
         }
         let id = u32::try_from(self.parts.len()).unwrap_or(u32::MAX);
-        // Lineage and patronymics belong to a part's place in a name (`PreparedName`), not
-        // to the part.
+        // Lineage, patronymics and the name's order belong to a part's place in a name
+        // (`PreparedName`), not to the part.
         let mut part = part.clone();
         part.lineage = false;
         part.patronymic = false;
+        part.arabic_order = false;
         self.parts.push(part);
         self.ids.insert(identity, id);
         id

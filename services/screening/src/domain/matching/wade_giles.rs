@@ -22,12 +22,12 @@ pub fn pinyin_reading(name: &str) -> Option<String> {
         if c.is_alphabetic() || is_aspiration(c) {
             syllable.push(c);
         } else {
-            out.push_str(&to_pinyin(&syllable));
+            out.push_str(&syllable_to_pinyin(&syllable));
             syllable.clear();
             out.push(c);
         }
     }
-    out.push_str(&to_pinyin(&syllable));
+    out.push_str(&syllable_to_pinyin(&syllable));
     Some(out)
 }
 
@@ -53,7 +53,7 @@ fn looks_wade_giles(lower: &str) -> bool {
 }
 
 /// One Wade–Giles syllable in Pinyin; anything it does not recognise passes through.
-fn to_pinyin(syllable: &str) -> String {
+pub(super) fn syllable_to_pinyin(syllable: &str) -> String {
     if syllable.is_empty() {
         return String::new();
     }
