@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use clap::Parser;
+use name_matching::{PartMatch, compare_names, prepare};
 use person::{Person, PersonName};
-use screening::domain::matching::{PartMatch, compare_names, prepare};
 use screening::evaluation::{Lists, default_data_dir, sets::country_code};
 
 #[derive(Debug, Parser)]

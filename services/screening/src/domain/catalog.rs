@@ -8,9 +8,9 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 
 use crate::domain::entry::{NameKind, WatchlistEntry};
-use crate::domain::matching::{Part, PartStatistics, Vocabulary, patronymic_weight, readings};
-use crate::domain::parallel::map_in_chunks;
 use crate::lists::ListFormat;
+use name_matching::parallel::map_in_chunks;
+use name_matching::{Part, PartStatistics, Vocabulary, patronymic_weight, readings};
 
 /// One version of one list, ready to screen against.
 #[derive(Debug)]

@@ -1,10 +1,10 @@
-//! Screening's domain: list entries, the catalogue of loaded lists and the matching logic.
-//! No transport, no storage.
+//! Screening's domain: list entries, the catalogue of loaded lists, what fields other than
+//! the name add to a score, and screening itself; name matching is the `name_matching`
+//! crate. No transport, no storage.
 
 pub(crate) mod candidates;
 pub mod catalog;
 pub mod entry;
-pub mod matching;
+pub mod evidence;
 pub mod names;
-pub(crate) mod parallel;
 pub mod screen;

@@ -7,7 +7,8 @@ use person::Person;
 use crate::domain::candidates::{QueryName, kind_factor};
 use crate::domain::catalog::{LoadedList, Snapshot};
 use crate::domain::entry::{EntryType, NameKind};
-use crate::domain::matching::{Adjustment, Part, PartMatch, compare_names, evidence, readings};
+use crate::domain::evidence::{self, Adjustment};
+use name_matching::{Part, PartMatch, compare_names, readings};
 
 /// The score at or above which a hit is reported when the caller sets no threshold.
 pub const DEFAULT_THRESHOLD: f64 = 0.85;

@@ -17,11 +17,11 @@ use person::Person;
 
 use crate::domain::catalog::{LoadedList, Snapshot};
 use crate::domain::entry::NameKind;
-use crate::domain::matching::{PartStatistics, name_score, readings};
 use crate::domain::screen::{
     DEFAULT_THRESHOLD, ScreenOutcome, ScreenQuery, Search, screen, screen_with,
 };
 use crate::lists::{ListFormat, parse, read_files};
+use name_matching::{PartStatistics, name_score, readings};
 
 pub use report::{Floors, PairCounts, Ratio, Report};
 

@@ -8,10 +8,10 @@ use wire::screening::v1 as pb;
 
 use crate::domain::catalog::LoadedList;
 use crate::domain::entry::EntryType;
-use crate::domain::matching::PartOutcome;
 use crate::domain::names::validate_list_name;
 use crate::domain::screen::{Hit, MAX_HITS_LIMIT, ScreenOutcome, ScreenQuery};
 use crate::lists::ListFormat;
+use name_matching::PartOutcome;
 
 const MAX_REQUEST_ID_LEN: usize = 128;
 

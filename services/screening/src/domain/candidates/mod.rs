@@ -9,7 +9,7 @@ use crate::domain::catalog::{LoadedList, PreparedName, has_bit};
 use crate::domain::entry::NameKind;
 use smallvec::{SmallVec, smallvec};
 
-use crate::domain::matching::{
+use name_matching::{
     BoundSide, Joins, MIN_JOINED_SIMILARITY, Part, Similar, lineage_agrees, name_score_with,
     part_similarity, score_bound,
 };

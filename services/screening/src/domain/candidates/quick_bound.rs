@@ -4,9 +4,7 @@
 
 use super::MAX_LEADING_PARTS;
 use crate::domain::catalog::{NameSummary, initial_letter};
-use crate::domain::matching::{
-    CONTRADICTION_FACTOR, INITIAL_WEIGHT, LIGHTEST_PART, MISSING_FACTOR, Part,
-};
+use name_matching::{CONTRADICTION_FACTOR, INITIAL_WEIGHT, LIGHTEST_PART, MISSING_FACTOR, Part};
 
 /// A query name's parts as the bound sees them, heaviest first.
 pub(super) struct QuickBound {
@@ -105,8 +103,8 @@ mod tests {
     use super::super::QueryName;
     use crate::domain::catalog::LoadedList;
     use crate::domain::entry::{EntryName, EntryType, NameKind, WatchlistEntry};
-    use crate::domain::matching::prepare;
     use crate::lists::ListFormat;
+    use name_matching::prepare;
 
     fn list(names: &[&str]) -> LoadedList {
         let entries = names

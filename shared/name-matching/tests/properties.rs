@@ -2,8 +2,8 @@
 //! matches itself fully, and neither the order of its parts, nor case, nor diacritics that
 //! only mark a vowel change a score; a letter with a caron scores as its digraph.
 
+use name_matching::{PartStatistics, compare_names, prepare};
 use proptest::prelude::*;
-use screening::domain::matching::{PartStatistics, compare_names, prepare};
 
 fn score(a: &str, b: &str) -> f64 {
     let statistics = PartStatistics::default();

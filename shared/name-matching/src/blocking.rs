@@ -106,7 +106,7 @@ fn hash(tag: &[u8], bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::matching::parts::{part_similarity, prepare};
+    use crate::parts::{part_similarity, prepare};
 
     fn keys(name: &str) -> Vec<u64> {
         blocking_keys(&prepare(name)[0])

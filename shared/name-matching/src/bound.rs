@@ -162,8 +162,8 @@ fn spells(target: &Part, a: &Part, b: &Part, joins: Joins) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::matching::names::name_score_with;
-    use crate::domain::matching::parts::{PartStatistics, part_similarity, prepare};
+    use crate::names::name_score_with;
+    use crate::parts::{PartStatistics, part_similarity, prepare};
 
     fn bound_and_score(a: &str, b: &str) -> (f64, f64) {
         let (a, b) = (prepare(a), prepare(b));

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::blocking::{blocking_keys, close_keys};
 use super::parts::{ComparisonIdentity, Part, PartStatistics, part_similarity};
-use crate::domain::parallel::map_in_chunks;
+use crate::parallel::map_in_chunks;
 
 #[derive(Debug, Default)]
 pub struct Vocabulary {
@@ -155,7 +155,7 @@ impl Vocabulary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::matching::parts::prepare;
+    use crate::parts::prepare;
 
     fn vocabulary(names: &[&str]) -> Vocabulary {
         let mut vocabulary = Vocabulary::default();

@@ -1,4 +1,12 @@
-//! Scoring a person against a list entry, with an explanation a reviewer can check.
+//! Person-name matching across scripts, romanisations and naming customs.
+//!
+//! Names are cleaned of disguises and read in every romanisation they may stand for
+//! (`normalize`), cut into parts with phonetic keys (`Part`), weighed by how common each part
+//! is on a list (`PartStatistics`), filed under blocking keys so a query meets only the parts
+//! it could pair with (`Vocabulary`), and compared part by part regardless of order, with
+//! naming customs deciding what a part left over or a weak pair means (`compare_names`). Every
+//! score comes with the part-by-part explanation a reviewer reads. Where each rule comes from
+//! (the standard or the custom) is written beside it.
 
 mod align;
 mod arabic;
@@ -6,13 +14,13 @@ mod blocking;
 pub mod bound;
 mod cleaning;
 mod compounds;
-pub mod evidence;
 mod given_names;
 mod greek;
 mod keys;
 mod korean;
 pub mod names;
 pub mod normalize;
+pub mod parallel;
 mod particles;
 mod parts;
 mod patronymics;
@@ -23,7 +31,6 @@ mod wade_giles;
 
 pub use align::{CONTRADICTION_FACTOR, MIN_JOINED_SIMILARITY, MISSING_FACTOR};
 pub use bound::{BoundSide, Joins, score_bound};
-pub use evidence::Adjustment;
 pub use names::{
     NameComparison, PartMatch, PartOutcome, PartRule, compare_names, name_score, name_score_with,
 };

@@ -267,7 +267,7 @@ fn syllable_gate(similarity: f64, query: &Part, entry: &Part, syllabic: Syllabic
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::matching::parts::{PartStatistics, prepare};
+    use crate::parts::{PartStatistics, prepare};
 
     fn compare(a: &str, b: &str) -> NameComparison {
         let statistics = PartStatistics::default();
@@ -438,7 +438,7 @@ mod tests {
 
     #[test]
     fn a_rare_part_agreeing_weighs_more_than_a_common_one() {
-        let names: Vec<Vec<crate::domain::matching::Part>> = (0..50)
+        let names: Vec<Vec<crate::Part>> = (0..50)
             .map(|i| prepare(&format!("Mohammed Person{i}")))
             .chain([prepare("Mohammed Tikriti")])
             .collect();
