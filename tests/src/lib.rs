@@ -200,6 +200,7 @@ pub async fn spawn_screening(
         database_url: database.url().to_owned(),
         auth_tokens_file: Some(screening_tokens_file()),
         import_sync_interval_ms: 200,
+        max_import_removal_percent: screening::imports::DEFAULT_MAX_REMOVAL_PERCENT,
         default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
     })
     .await

@@ -2,6 +2,12 @@
 //! the served version, so a query sees the old list or the new one, never a mix. Imports are
 //! stored in the database, which is what every instance sharing it follows: an import on one
 //! instance reaches the others at their next sync.
+//!
+//! An import is refused before anything is stored or served when the files are not a valid
+//! list, when the list is already being imported (`limits`), or when it would remove more of
+//! the list than the configured share without saying so: a refused import changes nothing.
+
+mod limits;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,13 +16,31 @@ use anyhow::Context;
 use tokio_util::sync::CancellationToken;
 
 use crate::domain::catalog::{LoadedList, WatchlistCatalog};
+use crate::domain::entry::WatchlistEntry;
 use crate::lists::{self, ImportError, ListFiles, ListFormat};
 use crate::store::Store;
+pub use limits::{Busy, ImportSlots, MAX_IMPORTS_IN_FLIGHT};
+
+/// The share of a list's entries (in percent) a replacement may remove unless the request
+/// says the removal is intended.
+pub const DEFAULT_MAX_REMOVAL_PERCENT: u8 = 20;
 
 #[derive(Debug, Clone)]
 pub struct Importer {
     catalog: Arc<WatchlistCatalog>,
     store: Store,
+    slots: Arc<ImportSlots>,
+    max_removal_percent: u8,
+}
+
+/// One import as asked for.
+#[derive(Debug, Clone)]
+pub struct ImportOrder {
+    pub name: String,
+    pub format: ListFormat,
+    pub files: ListFiles,
+    /// The caller knows that the new version removes more than the allowed share.
+    pub allow_large_removal: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +48,19 @@ pub enum ImportFailure {
     /// The files are not a valid list of the format; the message names file and line.
     #[error(transparent)]
     Invalid(#[from] ImportError),
+    /// Another import of the list, or too many imports, are in progress.
+    #[error(transparent)]
+    Busy(#[from] Busy),
+    #[error(
+        "the new version of list {list} would remove {removed} of its {before} entries, more \
+         than {max_percent} %; set allow_large_removal if that is intended"
+    )]
+    LargeRemoval {
+        list: String,
+        removed: usize,
+        before: usize,
+        max_percent: u8,
+    },
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -34,29 +71,63 @@ pub async fn prepare(
     format: ListFormat,
     files: ListFiles,
 ) -> Result<LoadedList, ImportFailure> {
-    tokio::task::spawn_blocking(move || {
-        let entries = lists::parse(format, &files)?;
-        Ok(LoadedList::new(name, format, files.content_hash(), entries))
-    })
-    .await
-    .context("list preparation task failed")?
+    let version = files.content_hash();
+    let entries = parse(format, files).await?;
+    index(name, format, version, entries).await
+}
+
+async fn parse(format: ListFormat, files: ListFiles) -> Result<Vec<WatchlistEntry>, ImportFailure> {
+    tokio::task::spawn_blocking(move || Ok(lists::parse(format, &files)?))
+        .await
+        .context("list parsing task failed")?
+}
+
+async fn index(
+    name: String,
+    format: ListFormat,
+    version: String,
+    entries: Vec<WatchlistEntry>,
+) -> Result<LoadedList, ImportFailure> {
+    tokio::task::spawn_blocking(move || LoadedList::new(name, format, version, entries))
+        .await
+        .context("list indexing task failed")
+        .map_err(ImportFailure::from)
 }
 
 impl Importer {
-    pub fn new(catalog: Arc<WatchlistCatalog>, store: Store) -> Self {
-        Self { catalog, store }
+    pub fn new(catalog: Arc<WatchlistCatalog>, store: Store, max_removal_percent: u8) -> Self {
+        Self {
+            catalog,
+            store,
+            slots: Arc::default(),
+            max_removal_percent,
+        }
     }
 
-    /// Serves `files` as list `name` from now on, here and (through the database) on every
-    /// instance. Returns the list as served and whether it differs from the previous version.
+    /// Serves `order.files` as list `order.name` from now on, here and (through the database)
+    /// on every instance. Returns the list as served and whether it differs from the previous
+    /// version. Every check comes before anything is stored, so a refusal changes nothing.
     pub async fn import(
         &self,
-        name: &str,
-        format: ListFormat,
-        files: ListFiles,
+        order: ImportOrder,
         imported_by: &str,
     ) -> Result<(Arc<LoadedList>, bool), ImportFailure> {
-        let list = prepare(name.to_owned(), format, files.clone()).await?;
+        let ImportOrder {
+            name,
+            format,
+            files,
+            allow_large_removal,
+        } = order;
+        let name = name.as_str();
+        // Held until the list is stored and served, so that two imports of one list never
+        // interleave their store and serve steps.
+        let _permit = self.slots.admit(name)?;
+        let version = files.content_hash();
+        let entries = parse(format, files.clone()).await?;
+        if !allow_large_removal {
+            self.check_removal(name, &entries)?;
+        }
+        let list = index(name.to_owned(), format, version, entries).await?;
         self.store
             .save_import(name, format, &files, imported_by)
             .await?;
@@ -110,6 +181,23 @@ impl Importer {
                 }
             }
         });
+    }
+
+    /// Refuses a version that removes more than the allowed share of the served one.
+    fn check_removal(&self, name: &str, entries: &[WatchlistEntry]) -> Result<(), ImportFailure> {
+        let Some(served) = self.catalog.snapshot().get(name).cloned() else {
+            return Ok(());
+        };
+        let removed = limits::removed_entries(&served.entries, entries);
+        if limits::exceeds_share(removed, served.entries.len(), self.max_removal_percent) {
+            return Err(ImportFailure::LargeRemoval {
+                list: name.to_owned(),
+                removed,
+                before: served.entries.len(),
+                max_percent: self.max_removal_percent,
+            });
+        }
+        Ok(())
     }
 
     async fn serve(&self, list: LoadedList) -> anyhow::Result<bool> {
