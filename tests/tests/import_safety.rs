@@ -217,6 +217,45 @@ async fn an_import_error_names_the_file_field_and_quotes_a_short_prefix_of_the_v
     assert_eq!(violated_fields(&missing_sdn), ["files"]);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_un_list_of_millions_of_empty_elements_is_refused_and_the_served_one_stays() {
+    let database = TestDatabase::fresh(DatabaseKind::Sqlite).await;
+    let server = spawn_screening("127.0.0.1:0", Vec::new(), &database).await;
+    admin(&server)
+        .await
+        .import_watchlist(csv_import(&ten_entries(), false))
+        .await
+        .expect("the first version");
+    let before = served(&server).await;
+    // 40 MB of markup: read whole into a tree, this took over a gigabyte.
+    let markup = format!(
+        "<CONSOLIDATED_LIST>\n<INDIVIDUALS>{}</INDIVIDUALS></CONSOLIDATED_LIST>",
+        "<a/>".repeat(10_000_000)
+    );
+    let mut request = csv_import("", true);
+    request.format = pb::WatchlistFormat::UnXml as i32;
+    request.files[0] = pb::WatchlistFile {
+        file_name: "consolidated.xml".into(),
+        content: markup.into_bytes(),
+    };
+
+    let refused = admin(&server)
+        .await
+        .import_watchlist(request)
+        .await
+        .expect_err("markup without entries");
+
+    assert_eq!(violated_fields(&refused), ["files[0].content"]);
+    assert!(
+        refused
+            .message()
+            .contains("consolidated.xml, line 2: more than 1000 elements outside"),
+        "{}",
+        refused.message()
+    );
+    assert_eq!(served(&server).await, before);
+}
+
 /// Imports of the real OFAC list, which take long enough for others to arrive meanwhile.
 fn ofac_import(name: &str) -> pb::ImportWatchlistRequest {
     let folder = test_support::watchlist_path("ofac-sdn-2021-07");

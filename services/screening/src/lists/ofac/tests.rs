@@ -203,3 +203,43 @@ fn garbage_never_panics() {
     let entries = parse(&ListFiles::new().with_file("sdn.csv", latin1)).expect("Latin-1");
     assert_eq!(entries[0].primary_name(), "CAF\u{c9}");
 }
+
+#[test]
+fn an_entry_with_absurdly_many_aliases_or_remarks_is_refused_with_its_line() {
+    let sdn =
+        "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n";
+    let alt: String = (0..MAX_NAMES_PER_ENTRY)
+        .map(|i| format!("36,{i},\"aka\",\"AC {i}\",-0- \n"))
+        .collect();
+    let err = error_for(sdn, &alt);
+    assert_malformed(&err, "alt.csv", MAX_NAMES_PER_ENTRY as u64);
+    assert!(err.to_string().contains("names"), "{err}");
+
+    let comments = format!("36,\"{}\"\n", "x".repeat(MAX_REMARKS_BYTES + 1));
+    let files = ListFiles::new()
+        .with_file("sdn.csv", sdn.into())
+        .with_file("sdn_comments.csv", comments.into());
+    let err = parse(&files).expect_err("too long");
+    assert_malformed(&err, "sdn_comments.csv", 1);
+
+    let fewer: String = (0..MAX_NAMES_PER_ENTRY - 2)
+        .map(|i| format!("36,{i},\"aka\",\"AC {i}\",-0- \n"))
+        .collect();
+    let files = ListFiles::new()
+        .with_file("sdn.csv", sdn.into())
+        .with_file("alt.csv", fewer.into());
+    assert_eq!(
+        parse(&files).expect("within the bound")[0].names.len(),
+        MAX_NAMES_PER_ENTRY - 1
+    );
+}
+
+#[test]
+fn a_bad_entry_number_is_quoted_by_a_short_prefix() {
+    let sdn = format!(
+        "{},\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n",
+        "x".repeat(10_000)
+    );
+    let err = error_for(&sdn, "");
+    assert!(err.to_string().len() < 200, "{err}");
+}
