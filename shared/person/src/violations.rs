@@ -19,6 +19,15 @@ pub fn quoted(value: &str) -> String {
     }
 }
 
+/// `text` cut after `max_chars` characters on a character boundary, with an ellipsis when
+/// cut: for messages that may carry a value inside them (a parser's own error text).
+pub fn shortened(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..cut])),
+    }
+}
+
 /// One invalid request field, named by its path in the request (`person.names[0].full_name`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldViolation {
@@ -108,6 +117,12 @@ mod tests {
         let quoted = quoted(&value);
         assert_eq!(quoted, format!("\"{}…\"", "я".repeat(QUOTED_PREFIX_CHARS)));
         assert_eq!(quoted.chars().count(), QUOTED_PREFIX_CHARS + 3);
+    }
+
+    #[test]
+    fn a_message_is_shortened_on_a_character_boundary() {
+        assert_eq!(shortened("ab", 2), "ab");
+        assert_eq!(shortened("äöü", 2), "äö…");
     }
 
     #[test]

@@ -150,7 +150,7 @@ pub enum ImportError {
     /// The file goes beyond a limit that keeps an import's memory bounded (see `MAX_ENTRIES`).
     #[error("{file}: {reason}, beyond what this service accepts")]
     TooLarge { file: String, reason: String },
-    #[error("entry id {id:?} appears more than once")]
+    #[error("entry id {} appears more than once", person::quoted(.id))]
     DuplicateId { id: String },
     #[error("the list holds no entries")]
     Empty,

@@ -150,7 +150,7 @@ fn primary_row(file: &str, line: u64, record: &StringRecord) -> Result<Draft, Im
             return Err(malformed(
                 file,
                 line,
-                format!("entry {id} has an unknown type {other:?}"),
+                format!("entry {id} has an unknown type {}", person::quoted(other)),
             ));
         }
     };
@@ -235,11 +235,15 @@ fn owner<'d>(
 
 fn entry_number(file: &str, line: u64, record: &StringRecord) -> Result<String, ImportError> {
     match field(record, 0) {
-        Some(id) if id.bytes().all(|b| b.is_ascii_digit()) => Ok(id.to_owned()),
+        // OFAC's numbers have up to six digits; twenty leaves room and keeps messages short.
+        Some(id) if id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()) => Ok(id.to_owned()),
         Some(other) => Err(malformed(
             file,
             line,
-            format!("the entry number {} is not a number", person::quoted(other)),
+            format!(
+                "the entry number {} is not a number of up to 20 digits",
+                person::quoted(other)
+            ),
         )),
         None => Err(malformed(
             file,

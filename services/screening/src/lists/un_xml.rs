@@ -106,7 +106,10 @@ fn common_entry(
         reason,
     };
     let Some(id) = element.text_of("DATAID") else {
-        return Err(malformed(format!("<{}> without a DATAID", element.name)));
+        return Err(malformed(format!(
+            "<{}> without a DATAID",
+            person::shortened(&element.name, person::QUOTED_PREFIX_CHARS)
+        )));
     };
     let primary = ["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"]
         .iter()
@@ -114,12 +117,16 @@ fn common_entry(
         .collect::<Vec<_>>()
         .join(" ");
     if primary.is_empty() {
-        return Err(malformed(format!("entry {id} has no name")));
+        return Err(malformed(format!(
+            "entry {} has no name",
+            person::quoted(id)
+        )));
     }
     let offered = element.all(alias_element).count() + element.all("NAME_ORIGINAL_SCRIPT").count();
     if offered >= MAX_NAMES_PER_ENTRY {
         return Err(malformed(format!(
-            "entry {id} has more than {MAX_NAMES_PER_ENTRY} names"
+            "entry {} has more than {MAX_NAMES_PER_ENTRY} names",
+            person::quoted(id)
         )));
     }
     let mut names = vec![EntryName::new(primary, NameKind::Primary)];

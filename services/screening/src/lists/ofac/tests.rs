@@ -235,11 +235,15 @@ fn an_entry_with_absurdly_many_aliases_or_remarks_is_refused_with_its_line() {
 }
 
 #[test]
-fn a_bad_entry_number_is_quoted_by_a_short_prefix() {
+fn a_bad_or_absurdly_long_entry_number_is_quoted_by_a_short_prefix() {
     let sdn = format!(
         "{},\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n",
         "x".repeat(10_000)
     );
     let err = error_for(&sdn, "");
     assert!(err.to_string().len() < 200, "{err}");
+    let digits = sdn.replace(&"x".repeat(10_000), &"7".repeat(10_000));
+    let err = error_for(&digits, "");
+    assert!(err.to_string().len() < 200, "{err}");
+    assert_malformed(&err, "sdn.csv", 1);
 }

@@ -304,3 +304,25 @@ fn an_entry_with_absurdly_many_names_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn long_element_names_and_ids_are_cut_in_messages() {
+    let name = "N".repeat(10_000);
+    for xml in [
+        format!("<{name}/>"),
+        format!("<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><{name}>"),
+        format!("<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><a></{name}>"),
+        format!(
+            "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>{name}</DATAID>\
+             </INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>"
+        ),
+    ] {
+        let message = error(&xml).to_string();
+        assert!(
+            message.len() < 400,
+            "{} bytes: {}",
+            message.len(),
+            &message[..400]
+        );
+    }
+}

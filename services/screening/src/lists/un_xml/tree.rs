@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+use person::{QUOTED_PREFIX_CHARS, shortened};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -83,7 +84,9 @@ pub(in crate::lists) fn read_entries(
             Ok(event) => event,
             Err(err) => {
                 let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
-                return Err(malformed(&mut lines, at, err.to_string()));
+                // quick-xml's messages name elements, which may be of any length.
+                let reason = shortened(&err.to_string(), 4 * QUOTED_PREFIX_CHARS).into_owned();
+                return Err(malformed(&mut lines, at, reason));
             }
         };
         let (start, empty) = match &event {
@@ -117,7 +120,10 @@ pub(in crate::lists) fn read_entries(
             if is_root && element.name != root {
                 return Err(ImportError::Invalid {
                     file: file.to_owned(),
-                    reason: format!("the root element is <{}>, not <{root}>", element.name),
+                    reason: format!(
+                        "the root element is <{}>, not <{root}>",
+                        shortened(&element.name, QUOTED_PREFIX_CHARS)
+                    ),
                 });
             }
             seen_root |= is_root;
@@ -198,7 +204,10 @@ pub(in crate::lists) fn read_entries(
         return Err(ImportError::Malformed {
             file: file.to_owned(),
             line: lines.line(xml, xml.len()),
-            reason: format!("the file ends inside <{open}>"),
+            reason: format!(
+                "the file ends inside <{}>",
+                shortened(open, QUOTED_PREFIX_CHARS)
+            ),
         });
     }
     if !seen_root {
