@@ -72,14 +72,22 @@ pub async fn prepare(
     files: ListFiles,
 ) -> Result<LoadedList, ImportFailure> {
     let version = files.content_hash();
-    let entries = parse(format, files).await?;
+    let (_, entries) = parse(format, files).await?;
     index(name, format, version, entries).await
 }
 
-async fn parse(format: ListFormat, files: ListFiles) -> Result<Vec<WatchlistEntry>, ImportFailure> {
-    tokio::task::spawn_blocking(move || Ok(lists::parse(format, &files)?))
-        .await
-        .context("list parsing task failed")?
+/// Parses on a blocking thread and hands the files back, so that they need not be copied
+/// (they may be tens of megabytes) to be stored afterwards.
+async fn parse(
+    format: ListFormat,
+    files: ListFiles,
+) -> Result<(ListFiles, Vec<WatchlistEntry>), ImportFailure> {
+    tokio::task::spawn_blocking(move || {
+        let entries = lists::parse(format, &files)?;
+        Ok((files, entries))
+    })
+    .await
+    .context("list parsing task failed")?
 }
 
 async fn index(
@@ -123,7 +131,7 @@ impl Importer {
         // interleave their store and serve steps.
         let _permit = self.slots.admit(name)?;
         let version = files.content_hash();
-        let entries = parse(format, files.clone()).await?;
+        let (files, entries) = parse(format, files).await?;
         if !allow_large_removal {
             self.check_removal(name, &entries)?;
         }

@@ -69,6 +69,26 @@ pub(super) fn push_name(names: &mut Vec<EntryName>, full_name: &str, kind: NameK
     names.push(EntryName::new(full_name, kind));
 }
 
+/// Line numbers for byte offsets that only move forward, without rescanning the document.
+#[derive(Default)]
+pub(super) struct LineCounter {
+    offset: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    pub(super) fn line(&mut self, text: &str, offset: usize) -> u64 {
+        let offset = offset.min(text.len());
+        if offset < self.offset {
+            return line_of(text.as_bytes(), offset);
+        }
+        let skipped = text.as_bytes().get(self.offset..offset).unwrap_or_default();
+        self.line += skipped.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.offset = offset;
+        self.line + 1
+    }
+}
+
 pub(super) fn push_unique<T: PartialEq>(items: &mut Vec<T>, item: T) {
     if !items.contains(&item) {
         items.push(item);

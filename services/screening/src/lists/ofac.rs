@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use csv::StringRecord;
 
 use super::common::{
-    MAX_NAMES_PER_ENTRY, MAX_REMARKS_BYTES, push_name, push_unique, utf8_or_latin1,
+    LineCounter, MAX_NAMES_PER_ENTRY, MAX_REMARKS_BYTES, push_name, push_unique, utf8_or_latin1,
 };
 use super::{ImportError, ListFiles, MAX_ENTRIES, ofac_remarks};
 use crate::domain::entry::{EntryName, EntryType, NameKind, WatchlistEntry};
@@ -272,16 +272,26 @@ fn for_each_record(
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut record = StringRecord::new();
+    // On OFAC's CRLF line ends the csv crate ends a record at the CR and starts the next at
+    // the LF, one line early; so lines are counted from the first byte after the line end.
+    let mut lines = LineCounter::default();
+    let mut line_at = |position: Option<&csv::Position>| {
+        let mut byte = position.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+        while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        lines.line(text, byte)
+    };
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(err) => {
-                let line = err.position().map_or(0, csv::Position::line);
+                let line = line_at(err.position());
                 return Err(malformed(file, line, err.to_string()));
             }
         }
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = line_at(record.position());
         if record.len() < min_columns {
             return Err(malformed(
                 file,

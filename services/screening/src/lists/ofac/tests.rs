@@ -176,6 +176,15 @@ fn structural_problems_name_the_file_and_line() {
 }
 
 #[test]
+fn lines_are_counted_right_with_crlf_line_ends() {
+    let good = "1,\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+    let alt = "1,1,\"aka\",\"X\",-0-\r\n1,2,\"aka\",\"Y\",-0-\r\n1,3,\"aka\",\"Z\",-0-\r\n9,4,\"aka\",\"W\",-0-\r\n";
+    assert_malformed(&error_for(good, alt), "alt.csv", 4);
+    let sdn = format!("{good}{}2,\"B\",-0- \r\n", good.replacen('1', "3", 1));
+    assert_malformed(&error_for(&sdn, ""), "sdn.csv", 3);
+}
+
+#[test]
 fn a_repeated_entry_number_is_a_duplicate() {
     let row = "1,\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n";
     let err = error_for(&format!("{row}{row}"), "");

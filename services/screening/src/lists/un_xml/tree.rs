@@ -12,7 +12,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::super::ImportError;
-use super::super::common::line_of;
+use super::super::common::LineCounter;
 
 /// The UN list is four levels deep; anything far deeper is not a list, and a bound keeps a
 /// hostile file from exhausting the stack when a tree is dropped.
@@ -234,25 +234,5 @@ fn close(
             Ok(())
         }
         None => visit(element),
-    }
-}
-
-/// Line numbers for byte offsets that only move forward, without rescanning the document.
-#[derive(Default)]
-struct LineCounter {
-    offset: usize,
-    line: u64,
-}
-
-impl LineCounter {
-    fn line(&mut self, xml: &str, offset: usize) -> u64 {
-        let offset = offset.min(xml.len());
-        if offset < self.offset {
-            return line_of(xml.as_bytes(), offset);
-        }
-        let skipped = xml.as_bytes().get(self.offset..offset).unwrap_or_default();
-        self.line += skipped.iter().filter(|&&b| b == b'\n').count() as u64;
-        self.offset = offset;
-        self.line + 1
     }
 }
