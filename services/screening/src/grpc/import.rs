@@ -5,7 +5,7 @@ use wire::screening::v1 as pb;
 
 use crate::domain::names::validate_list_name;
 use crate::imports::ImportOrder;
-use crate::lists::{ImportError, ListFiles};
+use crate::lists::{ImportError, ListFiles, ListFormat};
 
 const MAX_FILES: usize = 8;
 const MAX_FILE_NAME_LEN: usize = 255;
@@ -39,9 +39,9 @@ impl TryFrom<pb::ImportWatchlistRequest> for ImportRequest {
             violations.add("name", description);
         }
         let format = match pb::WatchlistFormat::try_from(request.format) {
-            Ok(pb::WatchlistFormat::OfacCsv) => Some(crate::lists::ListFormat::OfacCsv),
-            Ok(pb::WatchlistFormat::UnXml) => Some(crate::lists::ListFormat::UnXml),
-            Ok(pb::WatchlistFormat::Csv) => Some(crate::lists::ListFormat::Csv),
+            Ok(pb::WatchlistFormat::OfacCsv) => Some(ListFormat::OfacCsv),
+            Ok(pb::WatchlistFormat::UnXml) => Some(ListFormat::UnXml),
+            Ok(pb::WatchlistFormat::Csv) => Some(ListFormat::Csv),
             _ => {
                 violations.add("format", "must be OFAC_CSV, UN_XML or CSV");
                 None

@@ -32,9 +32,10 @@ pub const MAX_ENTRIES: usize = 1_000_000;
 ///
 /// # Errors
 ///
-/// `Malformed` (with file and line) for a file that does not follow its format or, for the
-/// `csv` format, any invalid value; `MissingFile`/`Invalid` when the files do not fit the
-/// format; `DuplicateId`; `Empty`.
+/// `Malformed` (with file and line) for a file that does not follow its format, or
+/// `MalformedAt` (with line and column) for the `csv` format, where any invalid value is an
+/// error too; `TooLarge` beyond `MAX_ENTRIES`; `MissingFile`/`Invalid` when the files do not
+/// fit the format; `DuplicateId`; `Empty`.
 pub fn parse(format: ListFormat, files: &ListFiles) -> Result<Vec<WatchlistEntry>, ImportError> {
     let entries = match format {
         ListFormat::OfacCsv => ofac::parse(files)?,
