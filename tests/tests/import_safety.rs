@@ -332,3 +332,23 @@ async fn imports_beyond_the_global_limit_are_refused_as_resource_exhausted() {
         "{codes:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_up_list_with_an_unclosed_quote_stops_start_up_with_line_and_column() {
+    let database = TestDatabase::fresh(DatabaseKind::Sqlite).await;
+    let list = system_tests::CsvList::write("own", &ten_entries().replacen("E-4,", "E-4,\"", 1));
+
+    let failed = screening::startup::Application::build(screening::config::Config {
+        listen_addr: "127.0.0.1:0".into(),
+        watchlists: vec![list.spec.clone()],
+        database_url: database.url().to_owned(),
+        auth_tokens_file: None,
+        import_sync_interval_ms: 200,
+        max_import_removal_percent: screening::imports::DEFAULT_MAX_REMOVAL_PERCENT,
+        default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
+    })
+    .await;
+
+    let error = format!("{:#}", failed.err().expect("start-up fails"));
+    assert!(error.contains("own.csv, line 6, column 5"), "{error}");
+}
