@@ -1,9 +1,11 @@
 //! Imports that must not change what is served: malformed own lists, replacements that
 //! remove much of a list by mistake, and imports racing each other.
 
+use std::time::Duration;
+
 use system_tests::{
     DatabaseKind, RunningServer, ScreeningClient, TestDatabase, on_both_databases, person,
-    spawn_screening, violated_fields,
+    spawn_screening, spawn_screening_syncing_every, violated_fields,
 };
 use tonic::Code;
 use wire::screening::v1 as pb;
@@ -164,9 +166,64 @@ async fn a_replacement_removing_more_than_a_fifth_of_a_list_is_refused_unless_in
     assert_eq!(intended.watchlist.expect("a list").entry_count, 1);
 }
 
+async fn an_import_checked_against_a_version_another_instance_replaced_is_aborted(
+    kind: DatabaseKind,
+) {
+    let database = TestDatabase::fresh(kind).await;
+    // Two instances that never sync on their own while the test runs.
+    let never = Duration::from_secs(3600);
+    let first = spawn_screening_syncing_every("127.0.0.1:0", Vec::new(), &database, never).await;
+    let second = spawn_screening_syncing_every("127.0.0.1:0", Vec::new(), &database, never).await;
+    admin(&first)
+        .await
+        .import_watchlist(csv_import(&ten_entries(), false))
+        .await
+        .expect("the first version, through the first instance");
+
+    // The second instance has not seen the first version: its removal check would compare
+    // against nothing, so it must not replace what it has not seen.
+    let unseen = admin(&second)
+        .await
+        .import_watchlist(csv_import(&first_entries(1), false))
+        .await
+        .expect_err("the stored list is not the one the second instance serves");
+    second.stop().await.expect("stops");
+    let second = spawn_screening_syncing_every("127.0.0.1:0", Vec::new(), &database, never).await;
+    let large_removal = admin(&second)
+        .await
+        .import_watchlist(csv_import(&first_entries(1), false))
+        .await
+        .expect_err("now checked against the first version");
+    admin(&second)
+        .await
+        .import_watchlist(csv_import(&first_entries(8), false))
+        .await
+        .expect("two of ten may go");
+    let stale = admin(&first)
+        .await
+        .import_watchlist(csv_import(&first_entries(9), false))
+        .await
+        .expect_err("the first instance still serves the first version");
+
+    assert_eq!(unseen.code(), Code::Aborted, "{unseen:?}");
+    assert!(
+        unseen.message().contains("another instance"),
+        "{}",
+        unseen.message()
+    );
+    assert_eq!(
+        large_removal.code(),
+        Code::FailedPrecondition,
+        "{large_removal:?}"
+    );
+    assert_eq!(stale.code(), Code::Aborted, "{stale:?}");
+    assert_eq!(served(&second).await.0, 8);
+}
+
 on_both_databases!(
     an_unclosed_quote_refuses_the_whole_file_and_the_old_version_survives_a_restart,
     a_replacement_removing_more_than_a_fifth_of_a_list_is_refused_unless_intended,
+    an_import_checked_against_a_version_another_instance_replaced_is_aborted,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

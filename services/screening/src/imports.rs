@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use crate::domain::catalog::{LoadedList, WatchlistCatalog};
 use crate::domain::entry::WatchlistEntry;
 use crate::lists::{self, ImportError, ListFiles, ListFormat};
-use crate::store::Store;
+use crate::store::{SaveImportError, Store};
 pub use limits::{Busy, ImportSlots, MAX_IMPORTS_IN_FLIGHT};
 
 /// The share of a list's entries (in percent) a replacement may remove unless the request
@@ -61,8 +61,20 @@ pub enum ImportFailure {
         before: usize,
         max_percent: u8,
     },
+    /// The list was replaced through another instance while this import ran.
+    #[error("{0}")]
+    ChangedMeanwhile(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+}
+
+impl From<SaveImportError> for ImportFailure {
+    fn from(error: SaveImportError) -> Self {
+        match error {
+            SaveImportError::Changed { .. } => ImportFailure::ChangedMeanwhile(error.to_string()),
+            SaveImportError::Unexpected(error) => ImportFailure::Unexpected(error),
+        }
+    }
 }
 
 /// Parses and indexes a list off the async workers: both are CPU work on large files.
@@ -132,12 +144,16 @@ impl Importer {
         let _permit = self.slots.admit(name)?;
         let version = files.content_hash();
         let (files, entries) = parse(format, files).await?;
-        if !allow_large_removal {
-            self.check_removal(name, &entries)?;
+        // The version checked against is the one the store must still hold when this import
+        // is saved; otherwise the check was against a version already gone.
+        let served = self.catalog.snapshot().get(name).cloned();
+        if !allow_large_removal && let Some(served) = &served {
+            check_removal(served, &entries, self.max_removal_percent)?;
         }
         let list = index(name.to_owned(), format, version, entries).await?;
+        let replacing = served.as_ref().map(|l| l.version.as_str());
         self.store
-            .save_import(name, format, &files, imported_by)
+            .save_import(name, format, &files, imported_by, replacing)
             .await?;
         let changed = self.serve(list).await?;
         tracing::info!(list = %name, by = %imported_by, changed, "list imported");
@@ -191,25 +207,26 @@ impl Importer {
         });
     }
 
-    /// Refuses a version that removes more than the allowed share of the served one.
-    fn check_removal(&self, name: &str, entries: &[WatchlistEntry]) -> Result<(), ImportFailure> {
-        let Some(served) = self.catalog.snapshot().get(name).cloned() else {
-            return Ok(());
-        };
-        let removed = limits::removed_entries(&served.entries, entries);
-        if limits::exceeds_share(removed, served.entries.len(), self.max_removal_percent) {
-            return Err(ImportFailure::LargeRemoval {
-                list: name.to_owned(),
-                removed,
-                before: served.entries.len(),
-                max_percent: self.max_removal_percent,
-            });
-        }
-        Ok(())
-    }
-
     async fn serve(&self, list: LoadedList) -> anyhow::Result<bool> {
         self.store.record_version(&list).await?;
         Ok(self.catalog.replace(list))
     }
+}
+
+/// Refuses a version that removes more than `max_percent` of the served one's entries.
+fn check_removal(
+    served: &LoadedList,
+    entries: &[WatchlistEntry],
+    max_percent: u8,
+) -> Result<(), ImportFailure> {
+    let removed = limits::removed_entries(&served.entries, entries);
+    if limits::exceeds_share(removed, served.entries.len(), max_percent) {
+        return Err(ImportFailure::LargeRemoval {
+            list: served.name.clone(),
+            removed,
+            before: served.entries.len(),
+            max_percent,
+        });
+    }
+    Ok(())
 }

@@ -13,7 +13,8 @@ use crate::lists;
 pub enum ApiError {
     #[error("invalid request: {0}")]
     InvalidArgument(FieldViolations),
-    /// Another import of the same list is in progress: retrying after it is done can work.
+    /// Another import of the same list is in progress, or replaced it meanwhile: retrying
+    /// after it is done can work.
     #[error("{0}")]
     Aborted(String),
     /// Too many imports at once on this instance.
@@ -58,6 +59,7 @@ impl ApiError {
             ImportFailure::Busy(busy @ Busy::Everything) => {
                 ApiError::ResourceExhausted(busy.to_string())
             }
+            ImportFailure::ChangedMeanwhile(message) => ApiError::Aborted(message),
             ImportFailure::LargeRemoval { .. } => ApiError::FailedPrecondition(failure.to_string()),
             ImportFailure::Unexpected(error) => ApiError::Unexpected(error),
         }
