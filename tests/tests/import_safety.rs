@@ -409,3 +409,71 @@ async fn a_start_up_list_with_an_unclosed_quote_stops_start_up_with_line_and_col
     let error = format!("{:#}", failed.err().expect("start-up fails"));
     assert!(error.contains("own.csv, line 6, column 5"), "{error}");
 }
+
+/// Stores an import directly, as an older version of the service could have accepted it.
+async fn store_import(database: &TestDatabase, name: &str, content: &str) {
+    let store = screening::store::Store::connect(database.url())
+        .await
+        .expect("the store opens");
+    let files = screening::lists::ListFiles::new()
+        .with_file(format!("{name}.csv"), content.as_bytes().to_vec());
+    store
+        .save_import(
+            name,
+            screening::lists::ListFormat::Csv,
+            &files,
+            "test",
+            None,
+        )
+        .await
+        .expect("stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_import_the_stricter_rules_refuse_is_named_and_does_not_hold_back_the_others() {
+    let database = TestDatabase::fresh(DatabaseKind::Sqlite).await;
+    let server = spawn_screening("127.0.0.1:0", Vec::new(), &database).await;
+    // Accepted before quotes were checked: the rest of the file became one name.
+    store_import(
+        &database,
+        "broken",
+        &ten_entries().replacen("E-1,", "E-1,\"", 1),
+    )
+    .await;
+    store_import(&database, "own", &ten_entries()).await;
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut screener = server.screening_client_as("screener").await;
+    let names = loop {
+        let names: Vec<String> = screener
+            .list_watchlists(pb::ListWatchlistsRequest {})
+            .await
+            .expect("lists")
+            .into_inner()
+            .watchlists
+            .into_iter()
+            .map(|l| l.name)
+            .collect();
+        if !names.is_empty() || tokio::time::Instant::now() > deadline {
+            break names;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let restart = screening::startup::Application::build(screening::config::Config {
+        listen_addr: "127.0.0.1:0".into(),
+        watchlists: Vec::new(),
+        database_url: database.url().to_owned(),
+        auth_tokens_file: None,
+        import_sync_interval_ms: 200,
+        max_import_removal_percent: screening::imports::DEFAULT_MAX_REMOVAL_PERCENT,
+        default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
+    })
+    .await;
+
+    assert_eq!(names, ["own"], "the sync loop serves the list it can read");
+    let error = format!("{:#}", restart.err().expect("start-up fails closed"));
+    assert!(
+        error.contains("stored import \"broken\": broken.csv, line 3, column 5"),
+        "{error}"
+    );
+}

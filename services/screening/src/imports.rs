@@ -167,8 +167,14 @@ impl Importer {
     }
 
     /// Serves every stored import whose version differs from the one served here.
+    ///
+    /// A stored import that cannot be rebuilt (one stored before a stricter rule came in)
+    /// does not hold back the others: every other list is served, and the error names each
+    /// list that failed. At start-up that error stops the service, as a bad start-up list
+    /// does; in the sync loop it is logged.
     pub async fn sync_from_store(&self) -> anyhow::Result<()> {
         let served = self.catalog.snapshot();
+        let mut failed = Vec::new();
         for stored in self.store.import_versions().await? {
             if served
                 .get(&stored.name)
@@ -179,14 +185,21 @@ impl Importer {
             let Some(import) = self.store.load_import(&stored.name).await? else {
                 continue;
             };
-            let list = prepare(import.name.clone(), import.format, import.files)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))
-                .with_context(|| format!("rebuilding stored import {:?}", import.name))?;
-            self.serve(list).await?;
-            tracing::info!(list = %import.name, version = %import.version, "stored import served");
+            match prepare(import.name.clone(), import.format, import.files).await {
+                Ok(list) => {
+                    self.serve(list).await?;
+                    tracing::info!(
+                        list = %import.name, version = %import.version, "stored import served"
+                    );
+                }
+                Err(error) => failed.push(format!("stored import {:?}: {error}", import.name)),
+            }
         }
-        Ok(())
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(anyhow::anyhow!("rebuilding {}", failed.join("; ")))
+        }
     }
 
     /// Keeps this instance in step with imports made through other instances.
