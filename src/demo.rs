@@ -65,6 +65,7 @@ impl Stack {
             database_url: sqlite_url(&options.data_dir, "screening.db"),
             auth_tokens_file: Some(credentials.screening_tokens_file),
             import_sync_interval_ms: 5000,
+            max_import_removal_percent: screening::imports::DEFAULT_MAX_REMOVAL_PERCENT,
             default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
         })
         .await

@@ -193,13 +193,24 @@ pub async fn spawn_screening(
     lists: Vec<WatchlistSpec>,
     database: &TestDatabase,
 ) -> RunningServer {
+    spawn_screening_syncing_every(listen_addr, lists, database, Duration::from_millis(200)).await
+}
+
+/// Like `spawn_screening`, looking for imports made through other instances every `sync`.
+pub async fn spawn_screening_syncing_every(
+    listen_addr: &str,
+    lists: Vec<WatchlistSpec>,
+    database: &TestDatabase,
+    sync: Duration,
+) -> RunningServer {
     init_test_logging();
     let app = screening::startup::Application::build(screening::config::Config {
         listen_addr: listen_addr.to_owned(),
         watchlists: lists,
         database_url: database.url().to_owned(),
         auth_tokens_file: Some(screening_tokens_file()),
-        import_sync_interval_ms: 200,
+        import_sync_interval_ms: sync.as_millis() as u64,
+        max_import_removal_percent: screening::imports::DEFAULT_MAX_REMOVAL_PERCENT,
         default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
     })
     .await

@@ -20,6 +20,7 @@ fn import(name: &str, content: &str) -> pb::ImportWatchlistRequest {
             file_name: format!("{name}.csv"),
             content: content.as_bytes().to_vec(),
         }],
+        allow_large_removal: false,
     }
 }
 
@@ -129,7 +130,7 @@ async fn a_malformed_list_is_refused_and_the_old_version_keeps_serving(kind: Dat
         .await
         .expect_err("a bad date");
 
-    assert_eq!(violated_fields(&refused), ["files"]);
+    assert_eq!(violated_fields(&refused), ["files[0].content"]);
     assert!(
         refused.message().contains("line 2"),
         "{}",
@@ -155,6 +156,7 @@ async fn invalid_import_requests_name_every_bad_field(kind: DatabaseKind) {
                 file_name: "../etc/passwd".into(),
                 content: Vec::new(),
             }],
+            allow_large_removal: false,
         })
         .await
         .expect_err("invalid");
@@ -216,6 +218,7 @@ async fn the_real_ofac_files_can_be_imported_over_grpc() {
             name: "ofac-sdn".into(),
             format: pb::WatchlistFormat::OfacCsv as i32,
             files,
+            allow_large_removal: false,
         })
         .await
         .expect("imported")

@@ -21,7 +21,7 @@ pub struct Intake {
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
-    #[error("request id {0:?} was already used for a different person")]
+    #[error("request id {} was already used for a different person", person::quoted(.0))]
     RequestIdReused(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),

@@ -47,6 +47,16 @@ pub struct Config {
     )]
     pub import_sync_interval_ms: u64,
 
+    /// The share of a list's entries, in percent, that an import may remove from the served
+    /// version; a larger removal is refused unless the request sets `allow_large_removal`.
+    #[arg(
+        long,
+        env = "SCREENING_MAX_IMPORT_REMOVAL_PERCENT",
+        default_value_t = crate::imports::DEFAULT_MAX_REMOVAL_PERCENT,
+        value_parser = clap::value_parser!(u8).range(0..=100)
+    )]
+    pub max_import_removal_percent: u8,
+
     /// Score (0..1) at or above which a hit is reported when a request sets no threshold.
     #[arg(long, env = "SCREENING_DEFAULT_THRESHOLD", default_value_t = crate::domain::screen::DEFAULT_THRESHOLD)]
     pub default_threshold: f64,
@@ -106,6 +116,18 @@ mod tests {
         for raw in ["un", "un=un-xml", "un=pdf:/x", "=csv:/x", "bad name=csv:/x"] {
             assert!(raw.parse::<WatchlistSpec>().is_err(), "{raw:?}");
         }
+    }
+
+    #[test]
+    fn the_removal_share_defaults_to_20_percent_and_stays_within_0_to_100() {
+        let config = Config::try_parse_from(["screening"]).expect("valid");
+        assert_eq!(config.max_import_removal_percent, 20);
+        let config = Config::try_parse_from(["screening", "--max-import-removal-percent", "100"])
+            .expect("valid");
+        assert_eq!(config.max_import_removal_percent, 100);
+        assert!(
+            Config::try_parse_from(["screening", "--max-import-removal-percent", "101"]).is_err()
+        );
     }
 
     #[test]

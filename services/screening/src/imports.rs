@@ -2,6 +2,12 @@
 //! the served version, so a query sees the old list or the new one, never a mix. Imports are
 //! stored in the database, which is what every instance sharing it follows: an import on one
 //! instance reaches the others at their next sync.
+//!
+//! An import is refused before anything is stored or served when the files are not a valid
+//! list, when the list is already being imported (`limits`), or when it would remove more of
+//! the list than the configured share without saying so: a refused import changes nothing.
+
+mod limits;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,13 +16,31 @@ use anyhow::Context;
 use tokio_util::sync::CancellationToken;
 
 use crate::domain::catalog::{LoadedList, WatchlistCatalog};
+use crate::domain::entry::WatchlistEntry;
 use crate::lists::{self, ImportError, ListFiles, ListFormat};
-use crate::store::Store;
+use crate::store::{SaveImportError, Store};
+pub use limits::{Busy, ImportSlots, MAX_IMPORTS_IN_FLIGHT};
+
+/// The share of a list's entries (in percent) a replacement may remove unless the request
+/// says the removal is intended.
+pub const DEFAULT_MAX_REMOVAL_PERCENT: u8 = 20;
 
 #[derive(Debug, Clone)]
 pub struct Importer {
     catalog: Arc<WatchlistCatalog>,
     store: Store,
+    slots: Arc<ImportSlots>,
+    max_removal_percent: u8,
+}
+
+/// One import as asked for.
+#[derive(Debug, Clone)]
+pub struct ImportOrder {
+    pub name: String,
+    pub format: ListFormat,
+    pub files: ListFiles,
+    /// The caller knows that the new version removes more than the allowed share.
+    pub allow_large_removal: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -24,8 +48,33 @@ pub enum ImportFailure {
     /// The files are not a valid list of the format; the message names file and line.
     #[error(transparent)]
     Invalid(#[from] ImportError),
+    /// Another import of the list, or too many imports, are in progress.
+    #[error(transparent)]
+    Busy(#[from] Busy),
+    #[error(
+        "the new version of list {list} would remove {removed} of its {before} entries, more \
+         than {max_percent} %; set allow_large_removal if that is intended"
+    )]
+    LargeRemoval {
+        list: String,
+        removed: usize,
+        before: usize,
+        max_percent: u8,
+    },
+    /// The list was replaced through another instance while this import ran.
+    #[error("{0}")]
+    ChangedMeanwhile(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+}
+
+impl From<SaveImportError> for ImportFailure {
+    fn from(error: SaveImportError) -> Self {
+        match error {
+            SaveImportError::Changed { .. } => ImportFailure::ChangedMeanwhile(error.to_string()),
+            SaveImportError::Unexpected(error) => ImportFailure::Unexpected(error),
+        }
+    }
 }
 
 /// Parses and indexes a list off the async workers: both are CPU work on large files.
@@ -34,31 +83,77 @@ pub async fn prepare(
     format: ListFormat,
     files: ListFiles,
 ) -> Result<LoadedList, ImportFailure> {
+    let version = files.content_hash();
+    let (_, entries) = parse(format, files).await?;
+    index(name, format, version, entries).await
+}
+
+/// Parses on a blocking thread and hands the files back, so that they need not be copied
+/// (they may be tens of megabytes) to be stored afterwards.
+async fn parse(
+    format: ListFormat,
+    files: ListFiles,
+) -> Result<(ListFiles, Vec<WatchlistEntry>), ImportFailure> {
     tokio::task::spawn_blocking(move || {
         let entries = lists::parse(format, &files)?;
-        Ok(LoadedList::new(name, format, files.content_hash(), entries))
+        Ok((files, entries))
     })
     .await
-    .context("list preparation task failed")?
+    .context("list parsing task failed")?
+}
+
+async fn index(
+    name: String,
+    format: ListFormat,
+    version: String,
+    entries: Vec<WatchlistEntry>,
+) -> Result<LoadedList, ImportFailure> {
+    tokio::task::spawn_blocking(move || LoadedList::new(name, format, version, entries))
+        .await
+        .context("list indexing task failed")
+        .map_err(ImportFailure::from)
 }
 
 impl Importer {
-    pub fn new(catalog: Arc<WatchlistCatalog>, store: Store) -> Self {
-        Self { catalog, store }
+    pub fn new(catalog: Arc<WatchlistCatalog>, store: Store, max_removal_percent: u8) -> Self {
+        Self {
+            catalog,
+            store,
+            slots: Arc::default(),
+            max_removal_percent,
+        }
     }
 
-    /// Serves `files` as list `name` from now on, here and (through the database) on every
-    /// instance. Returns the list as served and whether it differs from the previous version.
+    /// Serves `order.files` as list `order.name` from now on, here and (through the database)
+    /// on every instance. Returns the list as served and whether it differs from the previous
+    /// version. Every check comes before anything is stored, so a refusal changes nothing.
     pub async fn import(
         &self,
-        name: &str,
-        format: ListFormat,
-        files: ListFiles,
+        order: ImportOrder,
         imported_by: &str,
     ) -> Result<(Arc<LoadedList>, bool), ImportFailure> {
-        let list = prepare(name.to_owned(), format, files.clone()).await?;
+        let ImportOrder {
+            name,
+            format,
+            files,
+            allow_large_removal,
+        } = order;
+        let name = name.as_str();
+        // Held until the list is stored and served, so that two imports of one list never
+        // interleave their store and serve steps.
+        let _permit = self.slots.admit(name)?;
+        let version = files.content_hash();
+        let (files, entries) = parse(format, files).await?;
+        // The version checked against is the one the store must still hold when this import
+        // is saved; otherwise the check was against a version already gone.
+        let served = self.catalog.snapshot().get(name).cloned();
+        if !allow_large_removal && let Some(served) = &served {
+            check_removal(served, &entries, self.max_removal_percent)?;
+        }
+        let list = index(name.to_owned(), format, version, entries).await?;
+        let replacing = served.as_ref().map(|l| l.version.as_str());
         self.store
-            .save_import(name, format, &files, imported_by)
+            .save_import(name, format, &files, imported_by, replacing)
             .await?;
         let changed = self.serve(list).await?;
         tracing::info!(list = %name, by = %imported_by, changed, "list imported");
@@ -72,8 +167,14 @@ impl Importer {
     }
 
     /// Serves every stored import whose version differs from the one served here.
+    ///
+    /// A stored import that cannot be rebuilt (one stored before a stricter rule came in)
+    /// does not hold back the others: every other list is served, and the error names each
+    /// list that failed. At start-up that error stops the service, as a bad start-up list
+    /// does; in the sync loop it is logged.
     pub async fn sync_from_store(&self) -> anyhow::Result<()> {
         let served = self.catalog.snapshot();
+        let mut failed = Vec::new();
         for stored in self.store.import_versions().await? {
             if served
                 .get(&stored.name)
@@ -84,14 +185,21 @@ impl Importer {
             let Some(import) = self.store.load_import(&stored.name).await? else {
                 continue;
             };
-            let list = prepare(import.name.clone(), import.format, import.files)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))
-                .with_context(|| format!("rebuilding stored import {:?}", import.name))?;
-            self.serve(list).await?;
-            tracing::info!(list = %import.name, version = %import.version, "stored import served");
+            match prepare(import.name.clone(), import.format, import.files).await {
+                Ok(list) => {
+                    self.serve(list).await?;
+                    tracing::info!(
+                        list = %import.name, version = %import.version, "stored import served"
+                    );
+                }
+                Err(error) => failed.push(format!("stored import {:?}: {error}", import.name)),
+            }
         }
-        Ok(())
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(anyhow::anyhow!("rebuilding {}", failed.join("; ")))
+        }
     }
 
     /// Keeps this instance in step with imports made through other instances.
@@ -116,4 +224,22 @@ impl Importer {
         self.store.record_version(&list).await?;
         Ok(self.catalog.replace(list))
     }
+}
+
+/// Refuses a version that removes more than `max_percent` of the served one's entries.
+fn check_removal(
+    served: &LoadedList,
+    entries: &[WatchlistEntry],
+    max_percent: u8,
+) -> Result<(), ImportFailure> {
+    let removed = limits::removed_entries(&served.entries, entries);
+    if limits::exceeds_share(removed, served.entries.len(), max_percent) {
+        return Err(ImportFailure::LargeRemoval {
+            list: served.name.clone(),
+            removed,
+            before: served.entries.len(),
+            max_percent,
+        });
+    }
+    Ok(())
 }

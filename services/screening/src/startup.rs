@@ -56,7 +56,11 @@ impl Application {
         }
         // Lists imported at run time win over start-up files of the same name: they are the
         // newer word, and every instance sharing the database must serve the same version.
-        let importer = Importer::new(catalog.clone(), store.clone());
+        let importer = Importer::new(
+            catalog.clone(),
+            store.clone(),
+            config.max_import_removal_percent,
+        );
         importer
             .sync_from_store()
             .await

@@ -35,10 +35,12 @@ const ASSIGNED: [&str; 250] = [
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidCountry {
     #[error(
-        "must be an ISO 3166-1 alpha-2 code such as \"TJ\"; country names are not accepted (got {0:?})"
+        "must be an ISO 3166-1 alpha-2 code such as \"TJ\"; country names are not accepted (got {0})"
     )]
+    /// Holds the bad value quoted by its prefix (`crate::quoted`).
     NotACode(String),
-    #[error("{0:?} is not an assigned ISO 3166-1 alpha-2 code")]
+    #[error("{0} is not an assigned ISO 3166-1 alpha-2 code")]
+    /// Holds the bad value quoted by its prefix (`crate::quoted`).
     Unassigned(String),
 }
 
@@ -55,11 +57,11 @@ impl FromStr for CountryCode {
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
         let trimmed = raw.trim();
         if trimmed.len() != 2 || !trimmed.bytes().all(|b| b.is_ascii_alphabetic()) {
-            return Err(InvalidCountry::NotACode(raw.to_owned()));
+            return Err(InvalidCountry::NotACode(crate::quoted(raw)));
         }
         let upper = trimmed.to_ascii_uppercase();
         if !ASSIGNED.contains(&upper.as_str()) {
-            return Err(InvalidCountry::Unassigned(raw.to_owned()));
+            return Err(InvalidCountry::Unassigned(crate::quoted(raw)));
         }
         let bytes = upper.as_bytes();
         Ok(Self([bytes[0], bytes[1]]))

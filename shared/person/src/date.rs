@@ -18,8 +18,15 @@ const EARLIEST_YEAR: u16 = 1800;
 const LATEST_YEAR: u16 = 2200;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("must be a date as YYYY, YYYY-MM or YYYY-MM-DD (got {0:?})")]
+#[error("must be a date as YYYY, YYYY-MM or YYYY-MM-DD (got {0})")]
 pub struct InvalidDate(String);
+
+impl InvalidDate {
+    /// Keeps only the quoted prefix of `raw`: a bad value may be of any length.
+    fn of(raw: &str) -> Self {
+        Self(crate::quoted(raw))
+    }
+}
 
 impl PartialDate {
     pub fn year(&self) -> u16 {
@@ -35,7 +42,7 @@ impl PartialDate {
     }
 
     pub fn from_parts(year: u16, month: Option<u8>, day: Option<u8>) -> Result<Self, InvalidDate> {
-        let invalid = || InvalidDate(format_parts(year, month, day));
+        let invalid = || InvalidDate::of(&format_parts(year, month, day));
         if !(EARLIEST_YEAR..=LATEST_YEAR).contains(&year) {
             return Err(invalid());
         }
@@ -78,7 +85,7 @@ impl FromStr for PartialDate {
     type Err = InvalidDate;
 
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        let invalid = || InvalidDate(raw.to_owned());
+        let invalid = || InvalidDate::of(raw);
         let trimmed = raw.trim();
         let parts: Vec<&str> = trimmed.split('-').collect();
         let expected_lengths: &[usize] = match parts.len() {
@@ -164,6 +171,17 @@ mod tests {
                 "{raw:?} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn a_huge_bad_value_is_quoted_by_a_short_prefix() {
+        let raw = "9".repeat(100_000);
+        let message = raw.parse::<PartialDate>().expect_err("bad").to_string();
+        assert!(message.len() < 200, "{} bytes", message.len());
+        assert!(
+            message.contains(&format!("{}…", "9".repeat(64))),
+            "{message}"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod wire_conversion;
 
 pub use country::CountryCode;
 pub use date::PartialDate;
-pub use violations::{FieldViolation, FieldViolations};
+pub use violations::{FieldViolation, FieldViolations, QUOTED_PREFIX_CHARS, quoted, shortened};
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,33 @@
 use std::fmt;
 
+/// How many characters of a bad value an error message quotes. A value is echoed so that the
+/// caller can find it, not returned: a whole 100 KB value would bloat logs and exceed the
+/// size clients accept for the `grpc-message` header, hiding the real error.
+pub const QUOTED_PREFIX_CHARS: usize = 64;
+
+/// `value` quoted for an error message (escaped as Rust's `{:?}` does, so that control
+/// characters cannot forge log lines), cut after `QUOTED_PREFIX_CHARS` characters on a
+/// character boundary, with an ellipsis inside the quotes when cut.
+pub fn quoted(value: &str) -> String {
+    match value.char_indices().nth(QUOTED_PREFIX_CHARS) {
+        None => format!("{value:?}"),
+        Some((cut, _)) => {
+            let mut quoted = format!("{:?}", &value[..cut]);
+            quoted.insert(quoted.len() - 1, '…');
+            quoted
+        }
+    }
+}
+
+/// `text` cut after `max_chars` characters on a character boundary, with an ellipsis when
+/// cut: for messages that may carry a value inside them (a parser's own error text).
+pub fn shortened(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..cut])),
+    }
+}
+
 /// One invalid request field, named by its path in the request (`person.names[0].full_name`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldViolation {
@@ -72,3 +100,34 @@ impl fmt::Display for FieldViolations {
 }
 
 impl std::error::Error for FieldViolations {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_value_is_quoted_whole() {
+        assert_eq!(quoted("12/03/1984"), r#""12/03/1984""#);
+        assert_eq!(quoted("a\u{0}b"), r#""a\0b""#);
+    }
+
+    #[test]
+    fn a_long_value_is_cut_on_a_character_boundary_with_an_ellipsis() {
+        let value = "я".repeat(100_000);
+        let quoted = quoted(&value);
+        assert_eq!(quoted, format!("\"{}…\"", "я".repeat(QUOTED_PREFIX_CHARS)));
+        assert_eq!(quoted.chars().count(), QUOTED_PREFIX_CHARS + 3);
+    }
+
+    #[test]
+    fn a_message_is_shortened_on_a_character_boundary() {
+        assert_eq!(shortened("ab", 2), "ab");
+        assert_eq!(shortened("äöü", 2), "äö…");
+    }
+
+    #[test]
+    fn a_value_of_exactly_the_limit_is_not_cut() {
+        let value = "x".repeat(QUOTED_PREFIX_CHARS);
+        assert_eq!(quoted(&value), format!("{value:?}"));
+    }
+}

@@ -9,7 +9,8 @@ pub fn validate_list_name(name: &str) -> Result<(), String> {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if name.is_empty() || name.len() > MAX_LIST_NAME_LEN || !plain {
         return Err(format!(
-            "list name {name:?} must be 1 to {MAX_LIST_NAME_LEN} lower-case letters, digits, '-' or '_'"
+            "list name {} must be 1 to {MAX_LIST_NAME_LEN} lower-case letters, digits, '-' or '_'",
+            person::quoted(name)
         ));
     }
     Ok(())

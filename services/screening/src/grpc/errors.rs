@@ -5,13 +5,24 @@ use service_kit::errors::{internal, invalid_argument};
 use tonic::Status;
 
 use crate::domain::screen::ScreenError;
-use crate::imports::ImportFailure;
+use crate::imports::{Busy, ImportFailure};
+use crate::lists;
 
 /// Everything a screening handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("invalid request: {0}")]
     InvalidArgument(FieldViolations),
+    /// Another import of the same list is in progress, or replaced it meanwhile: retrying
+    /// after it is done can work.
+    #[error("{0}")]
+    Aborted(String),
+    /// Too many imports at once on this instance.
+    #[error("{0}")]
+    ResourceExhausted(String),
+    /// The request would remove more of a list than allowed without saying so.
+    #[error("{0}")]
+    FailedPrecondition(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -32,14 +43,24 @@ impl From<ScreenError> for ApiError {
     }
 }
 
-impl From<ImportFailure> for ApiError {
-    fn from(failure: ImportFailure) -> Self {
+impl ApiError {
+    /// An import's failure, with `field` naming the request field a bad file came in.
+    pub fn from_import(
+        failure: ImportFailure,
+        field: impl FnOnce(&lists::ImportError) -> String,
+    ) -> Self {
         match failure {
             ImportFailure::Invalid(error) => {
                 let mut violations = FieldViolations::new();
-                violations.add("files", error.to_string());
+                violations.add(field(&error), error.to_string());
                 ApiError::InvalidArgument(violations)
             }
+            ImportFailure::Busy(busy @ Busy::List(_)) => ApiError::Aborted(busy.to_string()),
+            ImportFailure::Busy(busy @ Busy::Everything) => {
+                ApiError::ResourceExhausted(busy.to_string())
+            }
+            ImportFailure::ChangedMeanwhile(message) => ApiError::Aborted(message),
+            ImportFailure::LargeRemoval { .. } => ApiError::FailedPrecondition(failure.to_string()),
             ImportFailure::Unexpected(error) => ApiError::Unexpected(error),
         }
     }
@@ -49,6 +70,9 @@ impl From<ApiError> for Status {
     fn from(error: ApiError) -> Self {
         match error {
             ApiError::InvalidArgument(violations) => invalid_argument(&violations),
+            ApiError::Aborted(message) => Status::aborted(message),
+            ApiError::ResourceExhausted(message) => Status::resource_exhausted(message),
+            ApiError::FailedPrecondition(message) => Status::failed_precondition(message),
             ApiError::Unexpected(error) => internal(&error),
         }
     }

@@ -4,16 +4,30 @@ use person::FieldViolations;
 use wire::screening::v1 as pb;
 
 use crate::domain::names::validate_list_name;
-use crate::lists::{ListFiles, ListFormat};
+use crate::imports::ImportOrder;
+use crate::lists::{ImportError, ListFiles, ListFormat};
 
 const MAX_FILES: usize = 8;
 const MAX_FILE_NAME_LEN: usize = 255;
 
 /// A validated import: a plain list name, a known format and named, non-empty files.
 pub struct ImportRequest {
-    pub name: String,
-    pub format: ListFormat,
-    pub files: ListFiles,
+    pub order: ImportOrder,
+    pub files: FileFields,
+}
+
+/// The files' names in the order of the request, to name the one at fault.
+pub struct FileFields(Vec<String>);
+
+impl FileFields {
+    /// The request field an import error is about: `files[i].content` for a fault in one
+    /// file, `files` for the list as a whole.
+    pub fn field_of(&self, error: &ImportError) -> String {
+        error
+            .file()
+            .and_then(|file| self.0.iter().position(|n| n == file))
+            .map_or_else(|| "files".to_owned(), |i| format!("files[{i}].content"))
+    }
 }
 
 impl TryFrom<pb::ImportWatchlistRequest> for ImportRequest {
@@ -39,6 +53,7 @@ impl TryFrom<pb::ImportWatchlistRequest> for ImportRequest {
             violations.add("files", format!("at most {MAX_FILES} files are accepted"));
         }
         let mut files = ListFiles::new();
+        let mut file_names = Vec::new();
         for (i, file) in request.files.into_iter().enumerate() {
             let name = file.file_name.trim();
             let plain = !name.is_empty()
@@ -56,13 +71,18 @@ impl TryFrom<pb::ImportWatchlistRequest> for ImportRequest {
             if file.content.is_empty() {
                 violations.add(format!("files[{i}].content"), "must not be empty");
             }
+            file_names.push(name.to_owned());
             files.insert(name.to_owned(), file.content);
         }
         match format {
             Some(format) if violations.is_empty() => Ok(ImportRequest {
-                name: request.name,
-                format,
-                files,
+                order: ImportOrder {
+                    name: request.name,
+                    format,
+                    files,
+                    allow_large_removal: request.allow_large_removal,
+                },
+                files: FileFields(file_names),
             }),
             _ => Err(violations),
         }

@@ -117,12 +117,13 @@ impl ScreeningService for ScreeningApi {
     ) -> Result<Response<pb::ImportWatchlistResponse>, Status> {
         let imported_by = service_kit::auth::principal(&request)
             .map_or_else(|| "unknown".to_owned(), |p| p.name.clone());
-        let import = ImportRequest::try_from(request.into_inner()).map_err(ApiError::from)?;
+        let ImportRequest { order, files } =
+            ImportRequest::try_from(request.into_inner()).map_err(ApiError::from)?;
         let (list, changed) = self
             .importer
-            .import(&import.name, import.format, import.files, &imported_by)
+            .import(order, &imported_by)
             .await
-            .map_err(ApiError::from)?;
+            .map_err(|failure| ApiError::from_import(failure, |e| files.field_of(e)))?;
         Ok(Response::new(pb::ImportWatchlistResponse {
             watchlist: Some(convert::watchlist(&list)),
             changed,

@@ -11,6 +11,14 @@ use crate::domain::entry::{EntryName, NameKind};
 /// it are kept so that the entry still matches on them.
 pub(super) const MAX_RANGE_YEARS: u16 = 10;
 
+/// Names one entry of a public list may be given (aliases and original scripts included):
+/// the most on OFAC's and the UN's lists is under 100. Each name is compared with the
+/// entry's others as it is added, so the bound also keeps that work small.
+pub(super) const MAX_NAMES_PER_ENTRY: usize = 500;
+
+/// Remarks of one OFAC entry once its continuations are joined: the longest is under 2 KB.
+pub(super) const MAX_REMARKS_BYTES: usize = 64 * 1024;
+
 /// The file as text: UTF-8 with an optional byte-order mark.
 pub(super) fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -59,6 +67,26 @@ pub(super) fn push_name(names: &mut Vec<EntryName>, full_name: &str, kind: NameK
         return;
     }
     names.push(EntryName::new(full_name, kind));
+}
+
+/// Line numbers for byte offsets that only move forward, without rescanning the document.
+#[derive(Default)]
+pub(super) struct LineCounter {
+    offset: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    pub(super) fn line(&mut self, text: &str, offset: usize) -> u64 {
+        let offset = offset.min(text.len());
+        if offset < self.offset {
+            return line_of(text.as_bytes(), offset);
+        }
+        let skipped = text.as_bytes().get(self.offset..offset).unwrap_or_default();
+        self.line += skipped.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.offset = offset;
+        self.line + 1
+    }
 }
 
 pub(super) fn push_unique<T: PartialEq>(items: &mut Vec<T>, item: T) {

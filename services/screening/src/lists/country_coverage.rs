@@ -41,19 +41,29 @@ fn ofac_names(relative: &str, names: &mut BTreeSet<String>) {
 fn un_names(names: &mut BTreeSet<String>) {
     let path = watchlist_path("un-consolidated-2026-02/consolidated.xml");
     let xml = std::fs::read_to_string(path).expect("the UN file is readable");
-    let root = un_xml::read_tree("consolidated.xml", &xml).expect("the UN file parses");
-    for individual in root.all("INDIVIDUALS").flat_map(|g| g.all("INDIVIDUAL")) {
-        for value in individual.all("NATIONALITY").flat_map(|n| n.all("VALUE")) {
-            names.insert(value.text.trim().to_owned());
-        }
-        for document in individual.all("INDIVIDUAL_DOCUMENT") {
-            for tag in ["ISSUING_COUNTRY", "COUNTRY_OF_ISSUE"] {
-                if let Some(name) = document.text_of(tag) {
-                    names.insert(name.to_owned());
+    let read = un_xml::read_entries(
+        "consolidated.xml",
+        &xml,
+        un_xml::ROOT,
+        un_xml::is_entry,
+        |entry| {
+            if entry.name != "INDIVIDUAL" {
+                return Ok(());
+            }
+            for value in entry.all("NATIONALITY").flat_map(|n| n.all("VALUE")) {
+                names.insert(value.text.trim().to_owned());
+            }
+            for document in entry.all("INDIVIDUAL_DOCUMENT") {
+                for tag in ["ISSUING_COUNTRY", "COUNTRY_OF_ISSUE"] {
+                    if let Some(name) = document.text_of(tag) {
+                        names.insert(name.to_owned());
+                    }
                 }
             }
-        }
-    }
+            Ok(())
+        },
+    );
+    read.expect("the UN file parses");
 }
 
 #[test]

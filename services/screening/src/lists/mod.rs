@@ -17,6 +17,11 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::entry::WatchlistEntry;
 
+/// Entries one list may hold, whatever its format. The largest public lists hold tens of
+/// thousands; the bound keeps a file of tiny or empty records from growing into millions of
+/// entries in memory.
+pub const MAX_ENTRIES: usize = 1_000_000;
+
 /// Parses a whole list. Any structural problem fails the import with the file and line it
 /// was found at; free text the public lists carry (OFAC remarks, UN notes) is read as far as
 /// it can be and never fails an import. Every entry id must be unique and the list not empty.
@@ -27,9 +32,10 @@ use crate::domain::entry::WatchlistEntry;
 ///
 /// # Errors
 ///
-/// `Malformed` (with file and line) for a file that does not follow its format or, for the
-/// `csv` format, any invalid value; `MissingFile`/`Invalid` when the files do not fit the
-/// format; `DuplicateId`; `Empty`.
+/// `Malformed` (with file and line) for a file that does not follow its format, or
+/// `MalformedAt` (with line and column) for the `csv` format, where any invalid value is an
+/// error too; `TooLarge` beyond `MAX_ENTRIES`; `MissingFile`/`Invalid` when the files do not
+/// fit the format; `DuplicateId`; `Empty`.
 pub fn parse(format: ListFormat, files: &ListFiles) -> Result<Vec<WatchlistEntry>, ImportError> {
     let entries = match format {
         ListFormat::OfacCsv => ofac::parse(files)?,
@@ -132,9 +138,20 @@ pub enum ImportError {
         line: u64,
         reason: String,
     },
+    /// A fault at a place in a file that has columns (the `csv` format).
+    #[error("{file}, line {line}, column {column}: {reason}")]
+    MalformedAt {
+        file: String,
+        line: u64,
+        column: u64,
+        reason: String,
+    },
     #[error("{file}: {reason}")]
     Invalid { file: String, reason: String },
-    #[error("entry id {id:?} appears more than once")]
+    /// The file goes beyond a limit that keeps an import's memory bounded (see `MAX_ENTRIES`).
+    #[error("{file}: {reason}, beyond what this service accepts")]
+    TooLarge { file: String, reason: String },
+    #[error("entry id {} appears more than once", person::quoted(.id))]
     DuplicateId { id: String },
     #[error("the list holds no entries")]
     Empty,
@@ -144,6 +161,20 @@ pub enum ImportError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl ImportError {
+    /// The name of the file at fault, when the error is about one file.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            ImportError::MissingFile { file }
+            | ImportError::Malformed { file, .. }
+            | ImportError::MalformedAt { file, .. }
+            | ImportError::Invalid { file, .. }
+            | ImportError::TooLarge { file, .. } => Some(file),
+            ImportError::DuplicateId { .. } | ImportError::Empty | ImportError::Io { .. } => None,
+        }
+    }
 }
 
 impl ListFormat {

@@ -9,8 +9,10 @@ use std::collections::HashMap;
 
 use csv::StringRecord;
 
-use super::common::{push_name, push_unique, utf8_or_latin1};
-use super::{ImportError, ListFiles, ofac_remarks};
+use super::common::{
+    LineCounter, MAX_NAMES_PER_ENTRY, MAX_REMARKS_BYTES, push_name, push_unique, utf8_or_latin1,
+};
+use super::{ImportError, ListFiles, MAX_ENTRIES, ofac_remarks};
 use crate::domain::entry::{EntryName, EntryType, NameKind, WatchlistEntry};
 
 /// The files of one OFAC list, by the names OFAC publishes them under.
@@ -63,6 +65,8 @@ pub(super) fn parse(files: &ListFiles) -> Result<Vec<WatchlistEntry>, ImportErro
 struct Draft {
     entry: WatchlistEntry,
     remarks: String,
+    /// Rows of the aliases file read for this entry, repeated names included.
+    alias_rows: usize,
 }
 
 fn parse_set(
@@ -73,6 +77,12 @@ fn parse_set(
     let mut drafts: Vec<Draft> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
     for_each_record(set.primary, primary, PRIMARY_COLUMNS, |line, record| {
+        if drafts.len() >= MAX_ENTRIES {
+            return Err(ImportError::TooLarge {
+                file: set.primary.to_owned(),
+                reason: format!("more than {MAX_ENTRIES} entries"),
+            });
+        }
         let draft = primary_row(set.primary, line, record)?;
         if by_id.insert(draft.entry.id.clone(), drafts.len()).is_some() {
             return Err(ImportError::DuplicateId { id: draft.entry.id });
@@ -84,7 +94,18 @@ fn parse_set(
     if let Some(comments) = files.get(set.comments) {
         for_each_record(set.comments, comments, COMMENT_COLUMNS, |line, record| {
             let draft = owner(&mut drafts, &by_id, set.comments, line, record)?;
-            draft.remarks.push_str(record.get(1).unwrap_or_default());
+            let more = record.get(1).unwrap_or_default();
+            if draft.remarks.len() + more.len() > MAX_REMARKS_BYTES {
+                return Err(malformed(
+                    set.comments,
+                    line,
+                    format!(
+                        "the remarks of entry {} exceed {MAX_REMARKS_BYTES} bytes",
+                        draft.entry.id
+                    ),
+                ));
+            }
+            draft.remarks.push_str(more);
             Ok(())
         })?;
     }
@@ -92,6 +113,17 @@ fn parse_set(
     if let Some(aliases) = files.get(set.aliases) {
         for_each_record(set.aliases, aliases, ALIAS_COLUMNS, |line, record| {
             let draft = owner(&mut drafts, &by_id, set.aliases, line, record)?;
+            draft.alias_rows += 1;
+            if draft.alias_rows >= MAX_NAMES_PER_ENTRY {
+                return Err(malformed(
+                    set.aliases,
+                    line,
+                    format!(
+                        "entry {} has more than {MAX_NAMES_PER_ENTRY} names",
+                        draft.entry.id
+                    ),
+                ));
+            }
             if let Some(name) = field(record, 3) {
                 let kind = alias_kind(field(record, 2), field(record, 4));
                 push_name(&mut draft.entry.names, name, kind);
@@ -118,7 +150,7 @@ fn primary_row(file: &str, line: u64, record: &StringRecord) -> Result<Draft, Im
             return Err(malformed(
                 file,
                 line,
-                format!("entry {id} has an unknown type {other:?}"),
+                format!("entry {id} has an unknown type {}", person::quoted(other)),
             ));
         }
     };
@@ -136,6 +168,7 @@ fn primary_row(file: &str, line: u64, record: &StringRecord) -> Result<Draft, Im
             remarks: None,
         },
         remarks: field(record, 11).unwrap_or_default().to_owned(),
+        alias_rows: 0,
     })
 }
 
@@ -162,7 +195,9 @@ fn alias_kind(alias_type: Option<&str>, remarks: Option<&str>) -> NameKind {
 
 /// Reads the remarks once every continuation has been joined to them.
 fn finish(draft: Draft) -> WatchlistEntry {
-    let Draft { mut entry, remarks } = draft;
+    let Draft {
+        mut entry, remarks, ..
+    } = draft;
     let facts = ofac_remarks::parse(&remarks);
     for alias in facts.aliases {
         push_name(&mut entry.names, &alias.full_name, alias.kind);
@@ -200,11 +235,15 @@ fn owner<'d>(
 
 fn entry_number(file: &str, line: u64, record: &StringRecord) -> Result<String, ImportError> {
     match field(record, 0) {
-        Some(id) if id.bytes().all(|b| b.is_ascii_digit()) => Ok(id.to_owned()),
+        // OFAC's numbers have up to six digits; twenty leaves room and keeps messages short.
+        Some(id) if id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()) => Ok(id.to_owned()),
         Some(other) => Err(malformed(
             file,
             line,
-            format!("the entry number {other:?} is not a number"),
+            format!(
+                "the entry number {} is not a number of up to 20 digits",
+                person::quoted(other)
+            ),
         )),
         None => Err(malformed(
             file,
@@ -233,16 +272,26 @@ fn for_each_record(
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut record = StringRecord::new();
+    // On OFAC's CRLF line ends the csv crate ends a record at the CR and starts the next at
+    // the LF, one line early; so lines are counted from the first byte after the line end.
+    let mut lines = LineCounter::default();
+    let mut line_at = |position: Option<&csv::Position>| {
+        let mut byte = position.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+        while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        lines.line(text, byte)
+    };
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(err) => {
-                let line = err.position().map_or(0, csv::Position::line);
+                let line = line_at(err.position());
                 return Err(malformed(file, line, err.to_string()));
             }
         }
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = line_at(record.position());
         if record.len() < min_columns {
             return Err(malformed(
                 file,

@@ -1,8 +1,8 @@
 //! The UN Security Council consolidated list (`consolidated.xml`).
 //!
-//! The document is read into a small element tree first (`tree.rs`) and the entries are
-//! picked out of it by element name, so elements this parser does not know, and their order,
-//! never matter.
+//! The document is streamed (`tree.rs`): each entry becomes a small element tree of its own
+//! and its fields are picked out of it by element name, so elements this parser does not
+//! know, and their order, never matter.
 //! The UN reference number (`QDi.001`) has no field of its own: it opens the remarks as
 //! "UN reference QDi.001." so that an analyst can find the entry on the UN's pages.
 
@@ -10,31 +10,50 @@ mod tree;
 
 use person::{DocumentKind, Gender, IdentityDocument, PartialDate};
 
-use super::ImportError;
-use super::common::{best_date, push_name, push_unique, strip_prefix_ci, utf8, year_range};
+use super::common::{
+    MAX_NAMES_PER_ENTRY, best_date, push_name, push_unique, strip_prefix_ci, utf8, year_range,
+};
 use super::countries::code_for_name;
+use super::{ImportError, MAX_ENTRIES};
 use crate::domain::entry::{EntryName, EntryType, NameKind, WatchlistEntry};
-pub(super) use tree::{Element, read_tree};
+pub(super) use tree::Element;
+#[cfg(test)]
+pub(super) use tree::read_entries;
+use tree::read_entries as read;
 
+pub(super) const ROOT: &str = "CONSOLIDATED_LIST";
+
+/// Reads the entries one at a time as the document streams by (see `tree.rs`): individuals
+/// first, then entities, as the UN publishes them.
 pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<Vec<WatchlistEntry>, ImportError> {
-    let root = read_tree(file, utf8(file, bytes)?)?;
-    if root.name != "CONSOLIDATED_LIST" {
-        return Err(ImportError::Invalid {
-            file: file.to_owned(),
-            reason: format!(
-                "the root element is <{}>, not the UN's <CONSOLIDATED_LIST>",
-                root.name
-            ),
-        });
+    let (mut individuals, mut entities) = (Vec::new(), Vec::new());
+    read(file, utf8(file, bytes)?, ROOT, is_entry, |element| {
+        if individuals.len() + entities.len() >= MAX_ENTRIES {
+            return Err(ImportError::TooLarge {
+                file: file.to_owned(),
+                reason: format!("more than {MAX_ENTRIES} entries"),
+            });
+        }
+        if element.name == "INDIVIDUAL" {
+            individuals.push(individual_entry(file, &element)?);
+        } else {
+            entities.push(entity_entry(file, &element)?);
+        }
+        Ok(())
+    })?;
+    individuals.append(&mut entities);
+    Ok(individuals)
+}
+
+/// An entry is an `INDIVIDUAL` in the root's `INDIVIDUALS` or an `ENTITY` in its `ENTITIES`.
+pub(super) fn is_entry(ancestors: &[String], name: &str) -> bool {
+    match ancestors {
+        [_, group] => {
+            (group == "INDIVIDUALS" && name == "INDIVIDUAL")
+                || (group == "ENTITIES" && name == "ENTITY")
+        }
+        _ => false,
     }
-    let mut entries = Vec::new();
-    for individual in root.all("INDIVIDUALS").flat_map(|g| g.all("INDIVIDUAL")) {
-        entries.push(individual_entry(file, individual)?);
-    }
-    for entity in root.all("ENTITIES").flat_map(|g| g.all("ENTITY")) {
-        entries.push(entity_entry(file, entity)?);
-    }
-    Ok(entries)
 }
 
 fn individual_entry(file: &str, element: &Element) -> Result<WatchlistEntry, ImportError> {
@@ -87,7 +106,10 @@ fn common_entry(
         reason,
     };
     let Some(id) = element.text_of("DATAID") else {
-        return Err(malformed(format!("<{}> without a DATAID", element.name)));
+        return Err(malformed(format!(
+            "<{}> without a DATAID",
+            person::shortened(&element.name, person::QUOTED_PREFIX_CHARS)
+        )));
     };
     let primary = ["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"]
         .iter()
@@ -95,7 +117,17 @@ fn common_entry(
         .collect::<Vec<_>>()
         .join(" ");
     if primary.is_empty() {
-        return Err(malformed(format!("entry {id} has no name")));
+        return Err(malformed(format!(
+            "entry {} has no name",
+            person::quoted(id)
+        )));
+    }
+    let offered = element.all(alias_element).count() + element.all("NAME_ORIGINAL_SCRIPT").count();
+    if offered >= MAX_NAMES_PER_ENTRY {
+        return Err(malformed(format!(
+            "entry {} has more than {MAX_NAMES_PER_ENTRY} names",
+            person::quoted(id)
+        )));
     }
     let mut names = vec![EntryName::new(primary, NameKind::Primary)];
     for alias in element.all(alias_element) {

@@ -2,7 +2,7 @@
 
 mod imports;
 
-pub use imports::{ImportVersion, StoredImport};
+pub use imports::{ImportVersion, SaveImportError, StoredImport};
 
 use anyhow::Context;
 use sqlx::{AnyPool, Row};

@@ -176,6 +176,15 @@ fn structural_problems_name_the_file_and_line() {
 }
 
 #[test]
+fn lines_are_counted_right_with_crlf_line_ends() {
+    let good = "1,\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+    let alt = "1,1,\"aka\",\"X\",-0-\r\n1,2,\"aka\",\"Y\",-0-\r\n1,3,\"aka\",\"Z\",-0-\r\n9,4,\"aka\",\"W\",-0-\r\n";
+    assert_malformed(&error_for(good, alt), "alt.csv", 4);
+    let sdn = format!("{good}{}2,\"B\",-0- \r\n", good.replacen('1', "3", 1));
+    assert_malformed(&error_for(&sdn, ""), "sdn.csv", 3);
+}
+
+#[test]
 fn a_repeated_entry_number_is_a_duplicate() {
     let row = "1,\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n";
     let err = error_for(&format!("{row}{row}"), "");
@@ -202,4 +211,48 @@ fn garbage_never_panics() {
     let latin1 = b"1,\"CAF\xC9\",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\n".to_vec();
     let entries = parse(&ListFiles::new().with_file("sdn.csv", latin1)).expect("Latin-1");
     assert_eq!(entries[0].primary_name(), "CAF\u{c9}");
+}
+
+#[test]
+fn an_entry_with_absurdly_many_aliases_or_remarks_is_refused_with_its_line() {
+    let sdn =
+        "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n";
+    let alt: String = (0..MAX_NAMES_PER_ENTRY)
+        .map(|i| format!("36,{i},\"aka\",\"AC {i}\",-0- \n"))
+        .collect();
+    let err = error_for(sdn, &alt);
+    assert_malformed(&err, "alt.csv", MAX_NAMES_PER_ENTRY as u64);
+    assert!(err.to_string().contains("names"), "{err}");
+
+    let comments = format!("36,\"{}\"\n", "x".repeat(MAX_REMARKS_BYTES + 1));
+    let files = ListFiles::new()
+        .with_file("sdn.csv", sdn.into())
+        .with_file("sdn_comments.csv", comments.into());
+    let err = parse(&files).expect_err("too long");
+    assert_malformed(&err, "sdn_comments.csv", 1);
+
+    let fewer: String = (0..MAX_NAMES_PER_ENTRY - 2)
+        .map(|i| format!("36,{i},\"aka\",\"AC {i}\",-0- \n"))
+        .collect();
+    let files = ListFiles::new()
+        .with_file("sdn.csv", sdn.into())
+        .with_file("alt.csv", fewer.into());
+    assert_eq!(
+        parse(&files).expect("within the bound")[0].names.len(),
+        MAX_NAMES_PER_ENTRY - 1
+    );
+}
+
+#[test]
+fn a_bad_or_absurdly_long_entry_number_is_quoted_by_a_short_prefix() {
+    let sdn = format!(
+        "{},\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n",
+        "x".repeat(10_000)
+    );
+    let err = error_for(&sdn, "");
+    assert!(err.to_string().len() < 200, "{err}");
+    let digits = sdn.replace(&"x".repeat(10_000), &"7".repeat(10_000));
+    let err = error_for(&digits, "");
+    assert!(err.to_string().len() < 200, "{err}");
+    assert_malformed(&err, "sdn.csv", 1);
 }

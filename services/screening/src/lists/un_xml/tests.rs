@@ -203,13 +203,28 @@ fn another_document_is_not_taken_for_the_un_list() {
     let err = error("<sdnList><sdnEntry/></sdnList>");
     assert!(matches!(err, ImportError::Invalid { .. }), "{err}");
     assert!(matches!(error(""), ImportError::Invalid { .. }));
-    assert!(matches!(error("<a/><b/>"), ImportError::Malformed { .. }));
+    assert!(matches!(error("<a/><b/>"), ImportError::Invalid { .. }));
+    assert!(matches!(
+        error("<CONSOLIDATED_LIST/><b/>"),
+        ImportError::Malformed { .. }
+    ));
 }
 
 #[test]
 fn deep_nesting_and_garbage_never_panic() {
-    let deep = "<a>".repeat(100_000);
-    assert!(matches!(error(&deep), ImportError::Malformed { .. }));
+    for deep in [
+        format!("<CONSOLIDATED_LIST>{}", "<a>".repeat(100_000)),
+        format!(
+            "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>{}",
+            "<a>".repeat(100_000)
+        ),
+    ] {
+        let err = error(&deep);
+        assert!(
+            matches!(&err, ImportError::Malformed { reason, .. } if reason.contains("deeply")),
+            "{err}"
+        );
+    }
     for xml in [
         "<",
         "<CONSOLIDATED_LIST>&bogus;</CONSOLIDATED_LIST>",
@@ -225,4 +240,89 @@ fn deep_nesting_and_garbage_never_panic() {
         let _ = parse("un.xml", xml.as_bytes());
     }
     assert!(parse("un.xml", b"<CONSOLIDATED_LIST>\xff</CONSOLIDATED_LIST>").is_err());
+}
+
+/// A list document holding `count` copies of `element` in a group called `group`.
+fn padded(group: &str, element: &str, count: usize) -> String {
+    format!(
+        "<CONSOLIDATED_LIST>\n<{group}>{}</{group}></CONSOLIDATED_LIST>",
+        element.repeat(count)
+    )
+}
+
+#[test]
+fn empty_elements_outside_the_entries_are_refused_after_a_bounded_number() {
+    let xml = padded("NOISE", "<a/>", 5_000_000);
+    let err = error(&xml);
+    assert!(
+        matches!(&err, ImportError::Malformed { line: 2, reason, .. }
+            if reason.contains("outside the list's entries")),
+        "{err}"
+    );
+    let within = padded("NOISE", "<a/>", tree::MAX_ELEMENTS_OUTSIDE_ENTRIES - 2);
+    assert!(
+        parse("un.xml", within.as_bytes())
+            .expect("within the bound")
+            .is_empty()
+    );
+}
+
+#[test]
+fn an_entry_of_too_many_elements_or_too_much_text_is_refused() {
+    let entry = |inner: &str| {
+        format!("<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>{inner}</INDIVIDUAL>")
+    };
+    let many = entry(&"<x/>".repeat(tree::MAX_ELEMENTS_PER_ENTRY));
+    let err = error(&padded("INDIVIDUALS", &many, 1));
+    assert!(
+        matches!(&err, ImportError::Malformed { reason, .. } if reason.contains("elements")),
+        "{err}"
+    );
+    let long = entry(&format!(
+        "<COMMENTS1>{}</COMMENTS1>",
+        "x".repeat(tree::MAX_TEXT_PER_ENTRY)
+    ));
+    let err = error(&padded("INDIVIDUALS", &long, 1));
+    assert!(
+        matches!(&err, ImportError::Malformed { reason, .. } if reason.contains("text")),
+        "{err}"
+    );
+    let fine = entry(&"<x/>".repeat(tree::MAX_ELEMENTS_PER_ENTRY - 3));
+    let parsed = parse("un.xml", padded("INDIVIDUALS", &fine, 1).as_bytes());
+    assert_eq!(parsed.expect("within the bounds").len(), 1);
+}
+
+#[test]
+fn an_entry_with_absurdly_many_names_is_refused() {
+    let aliases = "<INDIVIDUAL_ALIAS><ALIAS_NAME>A B</ALIAS_NAME></INDIVIDUAL_ALIAS>"
+        .repeat(MAX_NAMES_PER_ENTRY);
+    let entry =
+        format!("<INDIVIDUAL><DATAID>1</DATAID><FIRST_NAME>A</FIRST_NAME>{aliases}</INDIVIDUAL>");
+    let err = error(&padded("INDIVIDUALS", &entry, 1));
+    assert!(
+        matches!(&err, ImportError::Malformed { reason, .. } if reason.contains("names")),
+        "{err}"
+    );
+}
+
+#[test]
+fn long_element_names_and_ids_are_cut_in_messages() {
+    let name = "N".repeat(10_000);
+    for xml in [
+        format!("<{name}/>"),
+        format!("<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><{name}>"),
+        format!("<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><a></{name}>"),
+        format!(
+            "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>{name}</DATAID>\
+             </INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>"
+        ),
+    ] {
+        let message = error(&xml).to_string();
+        assert!(
+            message.len() < 400,
+            "{} bytes: {}",
+            message.len(),
+            &message[..400]
+        );
+    }
 }

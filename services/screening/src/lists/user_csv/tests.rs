@@ -6,11 +6,27 @@ fn parse_str(csv: &str) -> Result<Vec<WatchlistEntry>, ImportError> {
 
 fn error(csv: &str) -> (u64, String) {
     match parse_str(csv) {
-        Err(ImportError::Malformed { file, line, reason }) => {
+        Err(ImportError::Malformed { file, line, reason })
+        | Err(ImportError::MalformedAt {
+            file, line, reason, ..
+        }) => {
             assert_eq!(file, "mine.csv");
             (line, reason)
         }
         other => panic!("expected a malformed-file error, got {other:?}"),
+    }
+}
+
+/// Line, column and reason of an error at a place in the file.
+fn error_at(csv: &str) -> (u64, u64, String) {
+    match parse_str(csv) {
+        Err(ImportError::MalformedAt {
+            line,
+            column,
+            reason,
+            ..
+        }) => (line, column, reason),
+        other => panic!("expected an error at a line and column, got {other:?}"),
     }
 }
 
@@ -89,6 +105,7 @@ fn bad_values_name_their_line_and_column() {
     ] {
         let (line, reason) = error(&format!("{header}{ok}{row}\n"));
         assert_eq!(line, 3, "{row}: {reason}");
+        assert!(reason.len() < 300, "{row}: {reason}");
         assert!(
             reason.starts_with(&format!("column {column}:")),
             "{row}: {reason}"
@@ -105,8 +122,86 @@ fn the_header_must_name_id_and_name_once() {
 
 #[test]
 fn rows_with_the_wrong_number_of_cells_are_malformed() {
-    let (line, _) = error("id,name\n1,A\n2,B,extra\n");
-    assert_eq!(line, 3);
+    assert_eq!(error_at("id,name\n1,A\n2,B,extra\n").0, 3);
+    let (line, column, reason) = error_at("id,name,remarks\n1,A,x\n2,B\n");
+    assert_eq!((line, column), (3, 3));
+    assert!(reason.contains("2 cells and the header 3"), "{reason}");
+}
+
+#[test]
+fn an_unclosed_quote_refuses_the_whole_file_at_the_quote() {
+    let mut csv = String::from("id,name,birth_dates\n1,A,1970\n2,\"Layla SARRAFZADEH,1990\n");
+    for i in 3..1000 {
+        csv.push_str(&format!("{i},Person {i},1980\n"));
+    }
+    let (line, column, reason) = error_at(&csv);
+    assert_eq!((line, column), (3, 3));
+    assert!(reason.contains("\"\\\"Layla SARRAFZADEH,1990"), "{reason}");
+}
+
+#[test]
+fn an_unclosed_quote_in_the_last_column_is_refused_too() {
+    let (line, column, reason) = error_at("id,name\n1,A\n2,\"B\n3,C\n4,D\n");
+    assert_eq!((line, column), (3, 3));
+    assert!(reason.contains("not closed"), "{reason}");
+}
+
+#[test]
+fn control_characters_are_refused_with_their_place_and_remarks_may_span_lines() {
+    let (line, column, reason) = error_at("id,name\n1,Ann\u{0}a\n");
+    assert_eq!((line, column), (2, 6));
+    assert!(reason.contains("U+0000"), "{reason}");
+    assert_eq!(error_at("id,name\n1,\"An\u{2029}na\"\n").1, 6);
+    let entries =
+        parse_str("id,name,remarks\n1,Anna,\"first line\nsecond\tline\"\n2,Bob,\n").expect("valid");
+    assert_eq!(
+        entries[0].remarks.as_deref(),
+        Some("first line\nsecond\tline")
+    );
+    assert_eq!(entries.len(), 2);
+}
+
+#[test]
+fn over_long_values_and_too_many_aliases_are_refused_with_a_short_quote() {
+    let long_name = "Абу".repeat(MAX_NAME_BYTES);
+    let (line, column, reason) = error_at(&format!("id,name\n1,A\n2,{long_name}\n"));
+    assert_eq!((line, column), (3, 3));
+    assert!(reason.starts_with("column name:"), "{reason}");
+    assert!(reason.len() < 300, "{} bytes", reason.len());
+    // 64 characters: "Абу" 21 times and one "А".
+    let prefix = format!("{}А…", "Абу".repeat(21));
+    assert!(reason.contains(&prefix), "{reason}");
+
+    let aliases = vec!["x"; MAX_ALIASES + 1].join(";");
+    let (_, column, reason) = error_at(&format!("id,name,aliases\n1,A,{aliases}\n"));
+    assert_eq!(column, 5);
+    assert!(reason.starts_with("column aliases:"), "{reason}");
+    assert!(
+        parse_str(&format!(
+            "id,name,aliases\n1,A,{}\n",
+            vec!["x"; MAX_ALIASES].join(";")
+        ))
+        .is_ok()
+    );
+
+    let long_id = "i".repeat(MAX_ID_BYTES + 1);
+    assert!(
+        error_at(&format!("id,name\n{long_id},A\n"))
+            .2
+            .starts_with("column id:")
+    );
+    let cell = "z".repeat(MAX_FIELD_BYTES + 1);
+    assert_eq!(error_at(&format!("id,name,remarks\n1,A,{cell}\n")).1, 5);
+}
+
+#[test]
+fn bad_values_are_quoted_by_a_short_prefix() {
+    let (_, _, reason) = error_at(&format!("id,name,type\n1,A,{}\n", "q".repeat(50_000)));
+    assert!(reason.len() < 200, "{reason}");
+    assert!(
+        reason.contains(&format!("\"{}…\"", "q".repeat(64))),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -119,7 +214,6 @@ fn invalid_utf8_is_malformed_and_garbage_never_panics() {
         ",,,\n,,,\n",
         "id,name\n1,A,\u{0}\n",
     ] {
-        let _ = parse_str(csv);
+        assert!(parse_str(csv).is_err(), "{csv:?}");
     }
-    assert!(parse_str("").is_err());
 }
