@@ -67,6 +67,10 @@ impl Stack {
             import_sync_interval_ms: 5000,
             max_import_removal_percent: screening::imports::DEFAULT_MAX_REMOVAL_PERCENT,
             default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
+            max_names_aligned: screening::domain::budget::Limits::default().names_aligned,
+            max_screen_time_ms: screening::domain::budget::Limits::default()
+                .time
+                .as_millis() as u64,
         })
         .await
         .context("starting screening")?;

@@ -203,8 +203,29 @@ pub async fn spawn_screening_syncing_every(
     database: &TestDatabase,
     sync: Duration,
 ) -> RunningServer {
-    init_test_logging();
-    let app = screening::startup::Application::build(screening::config::Config {
+    start_screening(screening_config(listen_addr, lists, database, sync)).await
+}
+
+/// Like `spawn_screening` on a free port, each screening's work limited to `limits`.
+pub async fn spawn_screening_with_limits(
+    lists: Vec<WatchlistSpec>,
+    database: &TestDatabase,
+    limits: screening::domain::budget::Limits,
+) -> RunningServer {
+    let mut config = screening_config("127.0.0.1:0", lists, database, Duration::from_millis(200));
+    config.max_names_aligned = limits.names_aligned;
+    config.max_screen_time_ms = limits.time.as_millis() as u64;
+    start_screening(config).await
+}
+
+fn screening_config(
+    listen_addr: &str,
+    lists: Vec<WatchlistSpec>,
+    database: &TestDatabase,
+    sync: Duration,
+) -> screening::config::Config {
+    let limits = screening::domain::budget::Limits::default();
+    screening::config::Config {
         listen_addr: listen_addr.to_owned(),
         watchlists: lists,
         database_url: database.url().to_owned(),
@@ -212,9 +233,16 @@ pub async fn spawn_screening_syncing_every(
         import_sync_interval_ms: sync.as_millis() as u64,
         max_import_removal_percent: screening::imports::DEFAULT_MAX_REMOVAL_PERCENT,
         default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
-    })
-    .await
-    .expect("screening starts");
+        max_names_aligned: limits.names_aligned,
+        max_screen_time_ms: limits.time.as_millis() as u64,
+    }
+}
+
+async fn start_screening(config: screening::config::Config) -> RunningServer {
+    init_test_logging();
+    let app = screening::startup::Application::build(config)
+        .await
+        .expect("screening starts");
     let addr = app.local_addr().expect("a bound address");
     RunningServer::start(addr, |stopped| async move {
         app.run_until_stopped(async {

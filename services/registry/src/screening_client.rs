@@ -83,6 +83,13 @@ impl ScreeningClient {
                 code: status.code(),
             })?
             .into_inner();
+        // A screening cut short by its work budget that found nothing has not cleared the
+        // person: the subject stays PENDING and is screened again, never recorded CLEAR.
+        if response.incomplete && !response.matched {
+            return Err(ScreeningUnavailable {
+                code: tonic::Code::ResourceExhausted,
+            });
+        }
         Ok(result_from_wire(response))
     }
 }

@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use clap::Parser;
 
+use crate::domain::budget::Limits;
 use crate::lists::ListFormat;
 
 #[derive(Debug, Clone, Parser)]
@@ -60,9 +61,28 @@ pub struct Config {
     /// Score (0..1) at or above which a hit is reported when a request sets no threshold.
     #[arg(long, env = "SCREENING_DEFAULT_THRESHOLD", default_value_t = crate::domain::screen::DEFAULT_THRESHOLD)]
     pub default_threshold: f64,
+
+    /// Most names one screening aligns in full before it stops and answers `incomplete`
+    /// (its work budget: a listed person against UN + OFAC takes a few hundred).
+    #[arg(long, env = "SCREENING_MAX_NAMES_ALIGNED", default_value_t = Limits::default().names_aligned)]
+    pub max_names_aligned: u32,
+
+    /// Longest one screening runs, in milliseconds, before it stops and answers
+    /// `incomplete`; a caller's earlier deadline stops it sooner.
+    #[arg(long, env = "SCREENING_MAX_SCREEN_TIME_MS", default_value_t = Limits::default().time.as_millis() as u64)]
+    pub max_screen_time_ms: u64,
 }
 
 impl Config {
+    /// The work budget of one screening.
+    pub fn screen_limits(&self) -> Limits {
+        Limits {
+            names_aligned: self.max_names_aligned,
+            time: std::time::Duration::from_millis(self.max_screen_time_ms),
+            ..Limits::default()
+        }
+    }
+
     pub fn import_sync_interval(&self) -> std::time::Duration {
         std::time::Duration::from_millis(self.import_sync_interval_ms.max(100))
     }

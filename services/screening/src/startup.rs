@@ -11,7 +11,7 @@ use wire::screening::v1::screening_service_server::ScreeningServiceServer;
 
 use crate::config::{Config, WatchlistSpec};
 use crate::domain::catalog::{LoadedList, WatchlistCatalog};
-use crate::grpc::{ScreeningApi, access};
+use crate::grpc::{ScreenSettings, ScreeningApi, access};
 use crate::imports::Importer;
 use crate::lists;
 use crate::store::Store;
@@ -72,7 +72,10 @@ impl Application {
         let api = ScreeningApi::new(
             catalog,
             importer,
-            config.default_threshold,
+            ScreenSettings {
+                default_threshold: config.default_threshold,
+                limits: config.screen_limits(),
+            },
             shutdown.clone(),
         );
         Ok(Self {

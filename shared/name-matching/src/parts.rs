@@ -191,7 +191,12 @@ pub fn readings(name: &str) -> Vec<Vec<Part>> {
         .collect()
 }
 
-fn parts_of(words: Vec<Word>) -> Vec<Part> {
+/// Parts of one name beyond this many are not compared: no person's name has so many, and
+/// an alignment's cost grows with the square of the parts.
+pub const MAX_PARTS: usize = 32;
+
+fn parts_of(mut words: Vec<Word>) -> Vec<Part> {
+    words.truncate(MAX_PARTS);
     let arabic_order = arabic_order(&words);
     let mut words = canonical_parts(words);
     mark_patronymics(&mut words);
@@ -434,5 +439,11 @@ mod tests {
     #[test]
     fn parts_too_different_to_pair_have_no_similarity() {
         assert_eq!(part_similarity(&part("Daniel"), &part("Donald")), 0.0);
+    }
+
+    #[test]
+    fn a_name_of_more_parts_than_any_person_has_is_cut() {
+        let endless: String = (0..200).map(|i| format!("w{i}x ")).collect();
+        assert_eq!(prepare(&endless).len(), MAX_PARTS);
     }
 }

@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 pub mod limits {
     pub const MAX_NAMES: usize = 20;
     pub const MAX_NAME_CHARS: usize = 300;
+    /// Words in one full name: a full Arabic nasab with titles and nisbas runs to about 15.
+    pub const MAX_NAME_WORDS: usize = 24;
     pub const MAX_NAME_PART_CHARS: usize = 100;
     pub const MAX_BIRTH_DATES: usize = 10;
     pub const MAX_NATIONALITIES: usize = 10;

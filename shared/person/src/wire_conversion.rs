@@ -149,6 +149,11 @@ fn parse_name(raw: pb::PersonName) -> Result<PersonName, FieldViolations> {
         violations.add("full_name", description);
     } else if !full_name.chars().any(char::is_alphabetic) {
         violations.add("full_name", "must contain at least one letter");
+    } else if full_name.split_whitespace().count() > MAX_NAME_WORDS {
+        violations.add(
+            "full_name",
+            format!("must have at most {MAX_NAME_WORDS} words"),
+        );
     }
 
     violations.into_result(PersonName {
@@ -305,6 +310,24 @@ mod tests {
         })
         .expect("valid");
         assert_eq!(person.names[0].full_name, "Рахмонов Эмомали");
+    }
+
+    #[test]
+    fn a_name_of_more_words_than_any_person_has_is_refused() {
+        let longest = vec!["Abd"; MAX_NAME_WORDS].join(" ");
+        assert!(
+            Person::try_from(pb::Person {
+                names: vec![name(&longest)],
+                ..Default::default()
+            })
+            .is_ok()
+        );
+        let err = Person::try_from(pb::Person {
+            names: vec![name(&format!("{longest} Ali"))],
+            ..Default::default()
+        })
+        .expect_err("too many words");
+        assert_eq!(fields(err), ["names[0].full_name"]);
     }
 
     #[test]

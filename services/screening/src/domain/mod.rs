@@ -2,6 +2,7 @@
 //! the name add to a score, and screening itself; name matching is the `name_matching`
 //! crate. No transport, no storage.
 
+pub mod budget;
 pub(crate) mod candidates;
 pub mod catalog;
 pub mod entry;

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use person::Person;
 
+use crate::domain::budget::Budget;
 use crate::domain::catalog::{LoadedList, Snapshot};
 use crate::domain::entry::NameKind;
 use crate::domain::screen::{
@@ -342,7 +343,13 @@ fn screen_all<'a>(
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|q| screen_with(snapshot, q, DEFAULT_THRESHOLD, search))
+                        .map(|q| {
+                            let budget = match search {
+                                Search::Indexed => Budget::standard(),
+                                Search::Exhaustive => Budget::exhaustive(),
+                            };
+                            screen_with(snapshot, q, DEFAULT_THRESHOLD, search, &budget)
+                        })
                         .collect::<Result<Vec<_>, _>>()
                 })
             })

@@ -79,6 +79,7 @@ pub fn screen_response(request_id: String, outcome: ScreenOutcome) -> pb::Screen
             .map(|(watchlist, version)| common::WatchlistVersion { watchlist, version })
             .collect(),
         field_violations: Vec::new(),
+        incomplete: !outcome.complete,
     }
 }
 

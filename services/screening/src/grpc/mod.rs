@@ -9,6 +9,7 @@ mod stream;
 
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::mpsc;
 use tokio_stream::Stream;
@@ -18,8 +19,9 @@ use tonic::{Request, Response, Status, Streaming};
 use wire::screening::v1 as pb;
 use wire::screening::v1::screening_service_server::ScreeningService;
 
+use crate::domain::budget::{Budget, Limits};
 use crate::domain::catalog::{Snapshot, WatchlistCatalog};
-use crate::domain::screen::{ScreenOutcome, ScreenQuery, screen};
+use crate::domain::screen::{ScreenOutcome, ScreenQuery, screen_within};
 use crate::imports::Importer;
 pub use errors::ApiError;
 use import::ImportRequest;
@@ -27,10 +29,18 @@ use import::ImportRequest;
 /// How many responses a `ScreenStream` may run ahead of a slow client.
 const STREAM_BUFFER: usize = 64;
 
+/// How this server screens: the threshold for requests that set none, and each
+/// screening's work budget.
+#[derive(Debug, Clone, Copy)]
+pub struct ScreenSettings {
+    pub default_threshold: f64,
+    pub limits: Limits,
+}
+
 pub struct ScreeningApi {
     catalog: Arc<WatchlistCatalog>,
     importer: Importer,
-    default_threshold: f64,
+    settings: ScreenSettings,
     /// Cancelled at shutdown, so that open streams end and the server can drain.
     shutdown: CancellationToken,
 }
@@ -39,13 +49,13 @@ impl ScreeningApi {
     pub fn new(
         catalog: Arc<WatchlistCatalog>,
         importer: Importer,
-        default_threshold: f64,
+        settings: ScreenSettings,
         shutdown: CancellationToken,
     ) -> Self {
         Self {
             catalog,
             importer,
-            default_threshold,
+            settings,
             shutdown,
         }
     }
@@ -60,12 +70,29 @@ async fn off_the_workers<T: Send + 'static>(
         .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("screening task failed")))
 }
 
+/// Set, when dropped, the flag a screening's budget watches: tonic drops a call's future
+/// when its caller cancels or its deadline (`grpc-timeout`) passes, and the screening
+/// running off the workers then stops instead of burning on for no one.
+pub(crate) struct StopWhenGone(pub Arc<AtomicBool>);
+
+impl Drop for StopWhenGone {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 async fn screen_blocking(
     snapshot: Snapshot,
     query: ScreenQuery,
-    default_threshold: f64,
+    settings: ScreenSettings,
 ) -> Result<ScreenOutcome, ApiError> {
-    Ok(off_the_workers(move || screen(&snapshot, &query, default_threshold)).await??)
+    let gone = Arc::new(AtomicBool::new(false));
+    let _stop_when_gone = StopWhenGone(gone.clone());
+    Ok(off_the_workers(move || {
+        let budget = Budget::new(settings.limits, Some(gone));
+        screen_within(&snapshot, &query, settings.default_threshold, &budget)
+    })
+    .await??)
 }
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
@@ -79,8 +106,7 @@ impl ScreeningService for ScreeningApi {
         let request = request.into_inner();
         let request_id = request.request_id.clone();
         let query = ScreenQuery::try_from(request).map_err(ApiError::from)?;
-        let outcome =
-            screen_blocking(self.catalog.snapshot(), query, self.default_threshold).await?;
+        let outcome = screen_blocking(self.catalog.snapshot(), query, self.settings).await?;
         Ok(Response::new(convert::screen_response(request_id, outcome)))
     }
 
@@ -92,7 +118,7 @@ impl ScreeningService for ScreeningApi {
     ) -> Result<Response<Self::ScreenStreamStream>, Status> {
         Ok(Response::new(stream::screen_stream(
             self.catalog.clone(),
-            self.default_threshold,
+            self.settings,
             self.shutdown.clone(),
             request.into_inner(),
         )))

@@ -5,6 +5,7 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::task::Poll;
 
 use tokio_stream::{Stream, StreamExt};
@@ -12,9 +13,10 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Status, Streaming};
 use wire::screening::v1 as pb;
 
-use super::{ApiError, async_stream, convert, off_the_workers};
+use super::{ApiError, ScreenSettings, StopWhenGone, async_stream, convert, off_the_workers};
+use crate::domain::budget::Budget;
 use crate::domain::catalog::WatchlistCatalog;
-use crate::domain::screen::{ScreenQuery, screen};
+use crate::domain::screen::{ScreenQuery, screen_within};
 
 /// Most requests screened in one blocking task.
 const MAX_BATCH: usize = 64;
@@ -23,7 +25,7 @@ type Answer = Result<pb::ScreenResponse, Status>;
 
 pub(super) fn screen_stream(
     catalog: Arc<WatchlistCatalog>,
-    default_threshold: f64,
+    settings: ScreenSettings,
     shutdown: CancellationToken,
     mut inbound: Streaming<pb::ScreenRequest>,
 ) -> super::BoxStream<pb::ScreenResponse> {
@@ -55,7 +57,7 @@ pub(super) fn screen_stream(
                     None => break,
                 }
             }
-            for answer in answer(&catalog, default_threshold, batch).await {
+            for answer in answer(&catalog, settings, batch).await {
                 if sender.send(answer).await.is_err() {
                     return;
                 }
@@ -80,7 +82,7 @@ async fn already_arrived<S: Stream + Unpin>(stream: &mut S) -> Option<Option<S::
 /// screened together against one snapshot of the lists.
 async fn answer(
     catalog: &WatchlistCatalog,
-    default_threshold: f64,
+    settings: ScreenSettings,
     batch: Vec<pb::ScreenRequest>,
 ) -> Vec<Answer> {
     let mut answers: Vec<Option<Answer>> = Vec::with_capacity(batch.len());
@@ -98,11 +100,15 @@ async fn answer(
         }
     }
     let snapshot = catalog.snapshot();
+    let gone = Arc::new(AtomicBool::new(false));
+    let _stop_when_gone = StopWhenGone(gone.clone());
     let screened = off_the_workers(move || {
         queries
             .into_iter()
             .map(|(position, request_id, query)| {
-                let outcome = screen(&snapshot, &query, default_threshold);
+                // Each request has a budget of its own; all stop when the stream is gone.
+                let budget = Budget::new(settings.limits, Some(gone.clone()));
+                let outcome = screen_within(&snapshot, &query, settings.default_threshold, &budget);
                 (position, request_id, outcome)
             })
             .collect::<Vec<_>>()

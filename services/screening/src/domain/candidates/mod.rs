@@ -5,6 +5,7 @@
 
 mod quick_bound;
 
+use crate::domain::budget::Budget;
 use crate::domain::catalog::{LoadedList, PreparedName, has_bit};
 use crate::domain::entry::NameKind;
 use smallvec::{SmallVec, smallvec};
@@ -49,53 +50,76 @@ impl<'a> QueryName<'a> {
     }
 
     /// The names of `list` that share a part with this query name and score at least
-    /// `floor` (weak aliases discounted), as (index into `list.names`, score).
-    pub fn scored_candidates(&self, list: &LoadedList, floor: f64) -> Vec<(u32, f64)> {
-        let touched = self.touched(list);
-        leads(&touched)
-            .filter_map(|(index, leading)| {
-                let summary = list.summaries.get(index as usize).copied();
-                let summary = summary.unwrap_or_default();
-                let name = || list.names.get(index as usize);
-                // Read only for the few names with initials.
-                let letters = if summary.initials > 0 {
-                    name().map_or(u32::MAX, |name| list.initial_letters(name))
-                } else {
-                    0
-                };
-                if self.quick_bound.bound(leading, summary, letters) < floor {
-                    return None;
-                }
-                let pairs = self.pairs(name()?, list, true);
-                if pairs.bound(floor) < floor {
-                    return None;
-                }
-                let score = pairs.score();
-                (score >= floor).then_some((index, score))
-            })
-            .collect()
+    /// `floor` (weak aliases discounted), as (index into `list.names`, score); as many as
+    /// `budget` allows.
+    pub fn scored_candidates(
+        &self,
+        list: &LoadedList,
+        floor: f64,
+        budget: &Budget,
+    ) -> Vec<(u32, f64)> {
+        let touched = self.touched(list, budget);
+        let mut scored = Vec::new();
+        for (index, leading) in leads(&touched) {
+            let summary = list.summaries.get(index as usize).copied();
+            let summary = summary.unwrap_or_default();
+            let name = || list.names.get(index as usize);
+            // Read only for the few names with initials.
+            let letters = if summary.initials > 0 {
+                name().map_or(u32::MAX, |name| list.initial_letters(name))
+            } else {
+                0
+            };
+            if self.quick_bound.bound(leading, summary, letters) < floor {
+                continue;
+            }
+            let Some(name) = name() else {
+                continue;
+            };
+            if !budget.take_alignment() {
+                break;
+            }
+            let pairs = self.pairs(name, list, true);
+            if pairs.bound(floor) < floor {
+                continue;
+            }
+            let score = pairs.score();
+            if score >= floor {
+                scored.push((index, score));
+            }
+        }
+        scored
     }
 
     /// The names this query name's parts lead to, one entry per (name, leading part):
-    /// `name << 6 | part`, sorted.
-    fn touched(&self, list: &LoadedList) -> Vec<u64> {
-        let mut touched: Vec<u64> = Vec::new();
+    /// `name << 6 | part`, sorted. The postings of the rarest parts are read first, so
+    /// that a budget too small for them all leaves out the commonest parts' (which say the
+    /// least about a name).
+    fn touched(&self, list: &LoadedList, budget: &Budget) -> Vec<u64> {
+        let postings = |id: u32| list.postings.get(id as usize).map_or(&[][..], |p| &p[..]);
+        // (postings, the query parts they lead through, vocabulary id)
+        let mut sources: Vec<(usize, (usize, Option<usize>), u32)> = Vec::new();
         for (index, similar) in self.similar.iter().enumerate().take(MAX_LEADING_PARTS) {
             for &(id, _) in similar.iter() {
-                let names = list.postings.get(id as usize).map_or(&[][..], |p| &p[..]);
-                touched.extend(
-                    names
-                        .iter()
-                        .map(|&name| (u64::from(name) << 6) | index as u64),
-                );
+                sources.push((postings(id).len(), (index, None), id));
             }
         }
         for (first, second, ids) in &self.joined {
             for &id in ids {
-                let names = list.postings.get(id as usize).map_or(&[][..], |p| &p[..]);
-                for &name in names {
-                    touched.push((u64::from(name) << 6) | *first as u64);
-                    touched.push((u64::from(name) << 6) | *second as u64);
+                sources.push((postings(id).len(), (*first, Some(*second)), id));
+            }
+        }
+        sources.sort_unstable_by_key(|&(len, _, id)| (len, id));
+        let mut touched: Vec<u64> = Vec::new();
+        for (len, (first, second), id) in sources {
+            let count = len as u64 * if second.is_some() { 2 } else { 1 };
+            if !budget.take_postings(count) {
+                continue;
+            }
+            for &name in postings(id) {
+                touched.push((u64::from(name) << 6) | first as u64);
+                if let Some(second) = second {
+                    touched.push((u64::from(name) << 6) | second as u64);
                 }
             }
         }

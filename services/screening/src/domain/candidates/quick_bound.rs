@@ -158,7 +158,9 @@ mod tests {
         for query in queries {
             let parts = prepare(query);
             let name = QueryName::new(&parts, &list);
-            for (index, leading) in super::super::leads(&name.touched(&list)) {
+            for (index, leading) in super::super::leads(
+                &name.touched(&list, &crate::domain::budget::Budget::standard()),
+            ) {
                 let summary = list.summaries[index as usize];
                 let prepared = &list.names[index as usize];
                 let letters = list.initial_letters(prepared);
@@ -183,7 +185,7 @@ mod tests {
         ]);
         let parts = prepare("Ahmed Nurmagomedov");
         let name = QueryName::new(&parts, &list);
-        let touched = name.touched(&list);
+        let touched = name.touched(&list, &crate::domain::budget::Budget::standard());
         let bounds: Vec<(u32, f64)> = super::super::leads(&touched)
             .map(|(index, leading)| {
                 let summary = list.summaries[index as usize];

@@ -1,12 +1,15 @@
 //! Screening one person against a snapshot of the catalogue.
 
+mod model;
+
 use std::collections::HashMap;
 
 use person::Person;
 
+use crate::domain::budget::Budget;
 use crate::domain::candidates::{QueryName, kind_factor};
 use crate::domain::catalog::{LoadedList, Snapshot};
-use crate::domain::entry::{EntryType, NameKind};
+use crate::domain::entry::NameKind;
 use crate::domain::evidence::{self, Adjustment};
 use name_matching::{Part, PartMatch, compare_names, readings};
 
@@ -23,85 +26,7 @@ const FULL_COMPARISON_MARGIN: f64 = 0.05;
 /// candidate is dropped before its other fields are compared.
 const NAME_SCORE_FLOOR: f64 = 0.55;
 
-#[derive(Debug, Clone)]
-pub struct ScreenQuery {
-    pub person: Person,
-    /// `None` means the server's default.
-    pub threshold: Option<f64>,
-    /// `None` means `DEFAULT_MAX_HITS`.
-    pub max_hits: Option<usize>,
-    /// Empty means every list.
-    pub watchlists: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ScreenOutcome {
-    pub hits: Vec<Hit>,
-    pub threshold: f64,
-    /// (list name, version) of every list screened against.
-    pub versions: Vec<(String, String)>,
-}
-
-impl ScreenOutcome {
-    pub fn matched(&self) -> bool {
-        !self.hits.is_empty()
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Hit {
-    pub watchlist: String,
-    pub watchlist_version: String,
-    pub entry_id: String,
-    /// Content hash of the entry (`WatchlistEntry::content_version`).
-    pub entry_version: String,
-    pub entry_type: EntryType,
-    pub score: f64,
-    pub matched_name: String,
-    pub primary_name: String,
-    pub explanation: Explanation,
-}
-
-#[derive(Debug, Clone)]
-pub struct Explanation {
-    pub query_name: String,
-    pub name_score: f64,
-    pub parts: Vec<PartMatch>,
-    pub adjustments: Vec<Adjustment>,
-}
-
-impl Explanation {
-    pub fn summary(&self, matched_name: &str, score: f64) -> String {
-        let mut summary = format!(
-            "{:?} resembles {:?} (name {:.2})",
-            self.query_name, matched_name, self.name_score
-        );
-        for adjustment in &self.adjustments {
-            summary.push_str(&format!(
-                "; {} ({:+.2})",
-                adjustment.reason, adjustment.delta
-            ));
-        }
-        summary.push_str(&format!("; score {score:.2}"));
-        summary
-    }
-}
-
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum ScreenError {
-    #[error("no list named {0:?} is loaded")]
-    UnknownWatchlist(String),
-}
-
-/// How the names to score are found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Search {
-    /// Through the list's index: only names sharing a similar part with the query and able
-    /// to reach a useful score. What the service does.
-    Indexed,
-    /// Every name of every list: the reference the index is measured against.
-    Exhaustive,
-}
+pub use model::{Explanation, Hit, ScreenError, ScreenOutcome, ScreenQuery, Search};
 
 /// Scores `query.person` against the chosen lists of `snapshot`; `default_threshold` applies
 /// when the query sets none.
@@ -110,15 +35,27 @@ pub fn screen(
     query: &ScreenQuery,
     default_threshold: f64,
 ) -> Result<ScreenOutcome, ScreenError> {
-    screen_with(snapshot, query, default_threshold, Search::Indexed)
+    screen_within(snapshot, query, default_threshold, &Budget::standard())
 }
 
-/// `screen`, finding the names to score by `search`.
+/// `screen`, doing no more work than `budget` allows: the service's way, with the
+/// caller's deadline and cancellation in the budget.
+pub fn screen_within(
+    snapshot: &Snapshot,
+    query: &ScreenQuery,
+    default_threshold: f64,
+    budget: &Budget,
+) -> Result<ScreenOutcome, ScreenError> {
+    screen_with(snapshot, query, default_threshold, Search::Indexed, budget)
+}
+
+/// `screen`, finding the names to score by `search`, within `budget`.
 pub fn screen_with(
     snapshot: &Snapshot,
     query: &ScreenQuery,
     default_threshold: f64,
     search: Search,
+    budget: &Budget,
 ) -> Result<ScreenOutcome, ScreenError> {
     let threshold = query.threshold.unwrap_or(default_threshold);
     let max_hits = query
@@ -159,6 +96,7 @@ pub fn screen_with(
             &query.person,
             threshold,
             search,
+            budget,
         ));
     }
     hits.sort_by(|a, b| {
@@ -172,6 +110,7 @@ pub fn screen_with(
     Ok(ScreenOutcome {
         hits,
         threshold,
+        complete: !budget.exhausted(),
         versions: lists
             .iter()
             .map(|l| (l.name.clone(), l.version.clone()))
@@ -185,6 +124,7 @@ fn screen_list(
     person: &Person,
     threshold: f64,
     search: Search,
+    budget: &Budget,
 ) -> Vec<Hit> {
     // Each query name, and as well the same name with joined words cut where the list
     // has both pieces ("Ramimakhlouf"), and split words joined where the list has the
@@ -208,7 +148,7 @@ fn screen_list(
     let mut best: HashMap<u32, (f64, usize, usize)> = HashMap::new();
     for (query_index, query) in prepared.iter().enumerate() {
         let scored: Vec<(u32, f64)> = match search {
-            Search::Indexed => query.scored_candidates(list, NAME_SCORE_FLOOR),
+            Search::Indexed => query.scored_candidates(list, NAME_SCORE_FLOOR, budget),
             Search::Exhaustive => (0..list.names.len() as u32)
                 .filter_map(|index| {
                     let name = list.names.get(index as usize)?;
@@ -306,172 +246,4 @@ fn reported(value: f64) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-    use std::sync::Arc;
-
-    use super::*;
-    use crate::domain::entry::{EntryName, WatchlistEntry};
-    use crate::lists::ListFormat;
-
-    fn entry(id: &str, names: &[(&str, NameKind)], born: &str) -> WatchlistEntry {
-        WatchlistEntry {
-            id: id.into(),
-            entry_type: EntryType::Person,
-            names: names.iter().map(|(n, k)| EntryName::new(*n, *k)).collect(),
-            birth_dates: vec![born.parse().expect("a date")],
-            nationalities: Vec::new(),
-            gender: None,
-            documents: Vec::new(),
-            programs: Vec::new(),
-            remarks: None,
-        }
-    }
-
-    fn snapshot() -> Snapshot {
-        let list = LoadedList::new(
-            "test".into(),
-            ListFormat::Csv,
-            "v1".into(),
-            vec![
-                entry(
-                    "1",
-                    &[
-                        ("AL-TIKRITI, Qusay Saddam Hussein", NameKind::Primary),
-                        ("قصي صدام حسين التكريتي", NameKind::OriginalScript),
-                    ],
-                    "1966",
-                ),
-                entry(
-                    "2",
-                    &[("Ivan Petrovich SIDOROV", NameKind::Primary)],
-                    "1970",
-                ),
-            ],
-        );
-        Arc::new(BTreeMap::from([("test".to_owned(), Arc::new(list))]))
-    }
-
-    fn query(name: &str, born: Option<&str>) -> ScreenQuery {
-        let mut person = Person::named(name);
-        person.birth_dates = born.iter().map(|b| b.parse().expect("a date")).collect();
-        ScreenQuery {
-            person,
-            threshold: None,
-            max_hits: None,
-            watchlists: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn a_misspelt_listed_name_hits_with_an_explanation_that_adds_up() {
-        let outcome = screen(
-            &snapshot(),
-            &query("Qusai Sadam Husein al Tikriti", Some("1966")),
-            DEFAULT_THRESHOLD,
-        )
-        .expect("the list exists");
-        let hit = outcome.hits.first().expect("a hit");
-        assert_eq!(hit.entry_id, "1");
-        let explanation = &hit.explanation;
-        let parts: f64 = explanation
-            .parts
-            .iter()
-            .map(|p| p.similarity * p.weight)
-            .sum();
-        assert!((parts - explanation.name_score).abs() < 1e-9);
-        let adjustments: f64 = explanation.adjustments.iter().map(|a| a.delta).sum();
-        assert!(((explanation.name_score + adjustments).clamp(0.0, 1.0) - hit.score).abs() < 1e-9);
-        assert!(
-            explanation
-                .parts
-                .iter()
-                .any(|p| p.query_part == "qusai" && p.entry_part == "qusay")
-        );
-    }
-
-    #[test]
-    fn a_contradicting_date_of_birth_keeps_a_close_name_below_the_threshold() {
-        let near = screen(
-            &snapshot(),
-            &query("Ivan Sidorov", Some("1970")),
-            DEFAULT_THRESHOLD,
-        )
-        .expect("the list exists");
-        let far = screen(
-            &snapshot(),
-            &query("Ivan Sidorov", Some("1990")),
-            DEFAULT_THRESHOLD,
-        )
-        .expect("the list exists");
-        assert!(near.matched());
-        assert!(!far.matched());
-    }
-
-    #[test]
-    fn reported_scores_survive_a_json_round_trip() {
-        let outcome = screen(
-            &snapshot(),
-            &query("Ivan Sidorov", Some("1970")),
-            DEFAULT_THRESHOLD,
-        )
-        .expect("the list exists");
-        let hit = outcome.hits.first().expect("a hit");
-        let mut values = vec![hit.score, hit.explanation.name_score];
-        for part in &hit.explanation.parts {
-            values.extend([part.similarity, part.weight]);
-        }
-        for value in values {
-            let json = serde_json::to_string(&value).expect("a number");
-            assert_eq!(serde_json::from_str::<f64>(&json).expect("a number"), value);
-        }
-    }
-
-    #[test]
-    fn a_weak_alias_match_shows_its_discount_and_still_adds_up() {
-        let list = LoadedList::new(
-            "weak".into(),
-            ListFormat::Csv,
-            "v1".into(),
-            vec![entry(
-                "7",
-                &[
-                    ("Abdul Rahman YASIN", NameKind::Primary),
-                    ("Abu Musab", NameKind::WeakAlias),
-                ],
-                "1960",
-            )],
-        );
-        let snapshot: Snapshot = Arc::new(BTreeMap::from([("weak".to_owned(), Arc::new(list))]));
-        let mut query = query("Abu Musab", Some("1960"));
-        query.threshold = Some(0.5);
-        let outcome = screen(&snapshot, &query, DEFAULT_THRESHOLD).expect("the list exists");
-        let hit = outcome.hits.first().expect("a hit");
-        let weak = hit
-            .explanation
-            .adjustments
-            .iter()
-            .find(|a| a.field == "names")
-            .expect("the weak alias is shown");
-        assert!(weak.delta < 0.0);
-        let total: f64 = hit.explanation.name_score
-            + hit
-                .explanation
-                .adjustments
-                .iter()
-                .map(|a| a.delta)
-                .sum::<f64>();
-        assert!((total.clamp(0.0, 1.0) - hit.score).abs() < 1e-9);
-    }
-
-    #[test]
-    fn an_unrelated_name_raises_no_hit() {
-        let outcome = screen(
-            &snapshot(),
-            &query("Margaret Ellen Thompson", None),
-            DEFAULT_THRESHOLD,
-        )
-        .expect("the list exists");
-        assert!(!outcome.matched());
-    }
-}
+mod tests;
