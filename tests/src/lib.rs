@@ -20,6 +20,7 @@ use wire::screening::v1::screening_service_client::ScreeningServiceClient;
 pub use test_support::{DatabaseKind, TestDatabase, on_both_databases};
 
 pub mod compose;
+pub mod tls;
 
 /// Logs go to stdout when `TEST_LOG` is set, and nowhere otherwise.
 pub fn init_test_logging() {
@@ -41,7 +42,7 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
-    fn start<F>(addr: SocketAddr, run: impl FnOnce(oneshot::Receiver<()>) -> F) -> Self
+    pub fn start<F>(addr: SocketAddr, run: impl FnOnce(oneshot::Receiver<()>) -> F) -> Self
     where
         F: Future<Output = anyhow::Result<()>> + Send + 'static,
     {
@@ -203,8 +204,17 @@ pub async fn spawn_screening_syncing_every(
     database: &TestDatabase,
     sync: Duration,
 ) -> RunningServer {
-    init_test_logging();
-    let app = screening::startup::Application::build(screening::config::Config {
+    start_screening(screening_config(listen_addr, lists, database, sync)).await
+}
+
+/// The configuration tests start screening with: plain TCP (on loopback), the test tokens.
+pub fn screening_config(
+    listen_addr: &str,
+    lists: Vec<WatchlistSpec>,
+    database: &TestDatabase,
+    sync: Duration,
+) -> screening::config::Config {
+    screening::config::Config {
         listen_addr: listen_addr.to_owned(),
         watchlists: lists,
         database_url: database.url().to_owned(),
@@ -212,9 +222,16 @@ pub async fn spawn_screening_syncing_every(
         import_sync_interval_ms: sync.as_millis() as u64,
         max_import_removal_percent: screening::imports::DEFAULT_MAX_REMOVAL_PERCENT,
         default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
-    })
-    .await
-    .expect("screening starts");
+        tls: Default::default(),
+    }
+}
+
+/// Starts screening as `config` says.
+pub async fn start_screening(config: screening::config::Config) -> RunningServer {
+    init_test_logging();
+    let app = screening::startup::Application::build(config)
+        .await
+        .expect("screening starts");
     let addr = app.local_addr().expect("a bound address");
     RunningServer::start(addr, |stopped| async move {
         app.run_until_stopped(async {
@@ -274,18 +291,38 @@ pub async fn spawn_registry_with_workers(
     screening_token: &str,
     workers: registry::workers::WorkerConfig,
 ) -> RunningServer {
-    init_test_logging();
-    let app = registry::startup::Application::build(registry::config::Config {
+    let mut config = registry_config(screening_url, database, screening_timeout);
+    config.screening_token = Some(screening_token.to_owned());
+    config.workers = workers;
+    start_registry(config).await
+}
+
+/// The configuration tests start the registry with: on a free port, plain TCP (on
+/// loopback), the test tokens, workers as `test_workers`.
+pub fn registry_config(
+    screening_url: &str,
+    database: &TestDatabase,
+    screening_timeout: Duration,
+) -> registry::config::Config {
+    registry::config::Config {
         listen_addr: "127.0.0.1:0".to_owned(),
         screening_addr: screening_url.to_owned(),
         database_url: database.url().to_owned(),
         auth_tokens_file: Some(registry_tokens_file()),
-        screening_token: Some(screening_token.to_owned()),
+        screening_token: Some(token_for(REGISTRY_SERVICE_ROLE)),
+        screening_token_file: None,
         screening_timeout_ms: screening_timeout.as_millis() as u64,
-        workers,
-    })
-    .await
-    .expect("registry starts");
+        workers: test_workers(),
+        tls: Default::default(),
+    }
+}
+
+/// Starts the registry as `config` says.
+pub async fn start_registry(config: registry::config::Config) -> RunningServer {
+    init_test_logging();
+    let app = registry::startup::Application::build(config)
+        .await
+        .expect("registry starts");
     let addr = app.local_addr().expect("a bound address");
     RunningServer::start(addr, |stopped| async move {
         app.run_until_stopped(async {

@@ -403,6 +403,7 @@ async fn a_start_up_list_with_an_unclosed_quote_stops_start_up_with_line_and_col
         import_sync_interval_ms: 200,
         max_import_removal_percent: screening::imports::DEFAULT_MAX_REMOVAL_PERCENT,
         default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
+        tls: Default::default(),
     })
     .await;
 
@@ -467,6 +468,7 @@ async fn a_stored_import_the_stricter_rules_refuse_is_named_and_does_not_hold_ba
         import_sync_interval_ms: 200,
         max_import_removal_percent: screening::imports::DEFAULT_MAX_REMOVAL_PERCENT,
         default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
+        tls: Default::default(),
     })
     .await;
 

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -60,11 +61,62 @@ pub struct Config {
     /// Score (0..1) at or above which a hit is reported when a request sets no threshold.
     #[arg(long, env = "SCREENING_DEFAULT_THRESHOLD", default_value_t = crate::domain::screen::DEFAULT_THRESHOLD)]
     pub default_threshold: f64,
+
+    #[command(flatten)]
+    pub tls: TlsConfig,
 }
 
 impl Config {
-    pub fn import_sync_interval(&self) -> std::time::Duration {
-        std::time::Duration::from_millis(self.import_sync_interval_ms.max(100))
+    pub fn import_sync_interval(&self) -> Duration {
+        Duration::from_millis(self.import_sync_interval_ms.max(100))
+    }
+}
+
+/// TLS for the server, and what happens without it (see README, "TLS").
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TlsConfig {
+    /// PEM certificate chain to serve, leaf first. With --tls-key the server speaks TLS only.
+    #[arg(long, env = "SCREENING_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "SCREENING_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+
+    /// PEM CA certificates: when set, only clients presenting a certificate that chains to
+    /// one of them are served (mutual TLS).
+    #[arg(long, env = "SCREENING_TLS_CLIENT_CA")]
+    pub tls_client_ca: Option<PathBuf>,
+
+    /// How often certificate, key and CA files are checked for changes; a change is served
+    /// without a restart (a file that cannot be loaded keeps the old one, with a warning).
+    #[arg(
+        long,
+        env = "SCREENING_TLS_RELOAD_INTERVAL_MS",
+        default_value_t = 10_000
+    )]
+    pub tls_reload_interval_ms: u64,
+
+    /// Allow plain TCP on addresses other than loopback (logged as a warning at start-up).
+    #[arg(long, env = "SCREENING_INSECURE")]
+    pub insecure: bool,
+}
+
+impl TlsConfig {
+    pub fn reload_interval(&self) -> Duration {
+        Duration::from_millis(self.tls_reload_interval_ms.max(100))
+    }
+
+    /// The server's TLS, loaded now so that a bad file stops start-up; `None` for plain TCP.
+    pub fn server_tls(&self) -> anyhow::Result<Option<service_kit::tls::ServerTls>> {
+        service_kit::tls::ServerTlsFiles::from_flags(
+            self.tls_cert.clone(),
+            self.tls_key.clone(),
+            self.tls_client_ca.clone(),
+            self.reload_interval(),
+        )?
+        .map(service_kit::tls::ServerTls::load)
+        .transpose()
     }
 }
 
