@@ -9,6 +9,7 @@ RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin app
 COPY healthcheck /usr/local/bin/healthcheck
+COPY make-certs /usr/local/bin/make-certs
 ENV LOG_FORMAT=json
 
 FROM runtime AS screening
@@ -20,6 +21,7 @@ USER 10001:10001
 ENV SCREENING_LISTEN_ADDR=0.0.0.0:50052 \
     SCREENING_DATABASE_URL=sqlite:///var/lib/screening/screening.db
 EXPOSE 50052
+# Over TLS when HEALTHCHECK_CA (and, for mutual TLS, HEALTHCHECK_CERT/_KEY) are set.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD healthcheck --addr "$SCREENING_LISTEN_ADDR" --service screening.v1.ScreeningService
 ENTRYPOINT ["screening"]
