@@ -153,14 +153,17 @@ pub async fn lazy_channel(
         ))
         .into()),
         (Some("http"), None) => {
-            if !insecure && !is_loopback(&authority(&host, port)).await {
-                return Err(TlsConfigError::PlainTcpToPublicAddress {
-                    addr: address.to_owned(),
+            if !is_loopback(&authority(&host, port)).await {
+                if !insecure {
+                    return Err(TlsConfigError::PlainTcpToPublicAddress {
+                        addr: address.to_owned(),
+                    }
+                    .into());
                 }
-                .into());
-            }
-            if insecure {
-                tracing::warn!(%address, "--insecure: calling screening over plain TCP");
+                tracing::warn!(
+                    %address,
+                    "--insecure: calling screening over plain TCP; the token and personal data cross the network in clear text"
+                );
             }
             let endpoint = configure(
                 Endpoint::from_shared(address.to_owned())
