@@ -184,3 +184,74 @@ impl TlsConfig {
         .map(Some)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tls_flags_are_read_and_a_client_certificate_needs_its_key() {
+        let config = Config::try_parse_from([
+            "registry",
+            "--tls-cert=server.pem",
+            "--tls-key=server-key.pem",
+            "--screening-addr=https://screening:50052",
+            "--screening-ca=ca.pem",
+            "--screening-client-cert=client.pem",
+            "--screening-client-key=client-key.pem",
+            "--screening-server-name=screening.internal",
+        ])
+        .expect("valid");
+        assert_eq!(config.tls.tls_cert, Some(PathBuf::from("server.pem")));
+        assert_eq!(config.tls.screening_ca, Some(PathBuf::from("ca.pem")));
+        assert_eq!(
+            config.tls.screening_server_name.as_deref(),
+            Some("screening.internal")
+        );
+        assert!(!config.tls.insecure);
+        assert!(
+            Config::try_parse_from(["registry", "--screening-client-cert=client.pem"]).is_err()
+        );
+    }
+
+    #[test]
+    fn a_certificate_without_its_key_stops_start_up() {
+        let config = Config::try_parse_from(["registry", "--tls-cert=server.pem"]).expect("valid");
+        let error = config.tls.server_tls().expect_err("refused");
+        assert!(error.to_string().contains("--tls-key"), "{error}");
+        let config = Config::try_parse_from([
+            "registry",
+            "--screening-client-cert=c.pem",
+            "--screening-client-key=k.pem",
+        ])
+        .expect("valid");
+        assert!(
+            config.tls.screening_tls().is_err(),
+            "a client certificate without a CA"
+        );
+    }
+
+    #[test]
+    fn the_screening_token_comes_from_its_file_and_not_also_from_the_flag() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let file = dir.path().join("token");
+        std::fs::write(&file, "s3cret\n").expect("written");
+        let config = Config::try_parse_from([
+            "registry".to_owned(),
+            format!("--screening-token-file={}", file.display()),
+        ])
+        .expect("valid");
+        assert_eq!(
+            config.screening_token().expect("read").as_deref(),
+            Some("s3cret")
+        );
+        assert!(
+            Config::try_parse_from([
+                "registry".to_owned(),
+                "--screening-token=x".to_owned(),
+                format!("--screening-token-file={}", file.display()),
+            ])
+            .is_err()
+        );
+    }
+}

@@ -183,6 +183,30 @@ mod tests {
     }
 
     #[test]
+    fn the_tls_flags_are_read_and_a_client_ca_needs_a_certificate_to_serve() {
+        let config = Config::try_parse_from([
+            "screening",
+            "--tls-cert=server.pem",
+            "--tls-key=server-key.pem",
+            "--tls-client-ca=clients.pem",
+            "--tls-reload-interval-ms=500",
+        ])
+        .expect("valid");
+        assert_eq!(config.tls.tls_client_ca, Some(PathBuf::from("clients.pem")));
+        assert_eq!(config.tls.reload_interval(), Duration::from_millis(500));
+        let config =
+            Config::try_parse_from(["screening", "--tls-client-ca=clients.pem"]).expect("valid");
+        let error = config.tls.server_tls().expect_err("refused");
+        assert!(
+            error.to_string().contains("--tls-client-ca needs"),
+            "{error}"
+        );
+        let plain = Config::try_parse_from(["screening", "--insecure"]).expect("valid");
+        assert!(plain.tls.insecure);
+        assert!(plain.tls.server_tls().expect("no TLS asked for").is_none());
+    }
+
+    #[test]
     fn reads_several_lists_from_the_environment_style_value() {
         let config =
             Config::try_parse_from(["screening", "--watchlist", "a=csv:/a.csv,b=ofac-csv:/ofac"])

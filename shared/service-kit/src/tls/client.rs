@@ -185,3 +185,42 @@ fn authority(host: &str, port: u16) -> String {
         format!("{host}:{port}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn refused(address: &str) -> String {
+        lazy_channel(address, None, false, |endpoint| endpoint)
+            .await
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_else(|| panic!("{address} was accepted"))
+    }
+
+    #[tokio::test]
+    async fn https_needs_a_ca_and_plain_http_stays_on_loopback() {
+        assert!(
+            refused("https://screening:50052")
+                .await
+                .contains("--screening-ca")
+        );
+        assert!(
+            refused("http://192.0.2.7:50052")
+                .await
+                .contains("--insecure")
+        );
+        assert!(refused("ftp://127.0.0.1:50052").await.contains("expected"));
+        assert!(
+            lazy_channel("http://127.0.0.1:50052", None, false, |e| e)
+                .await
+                .is_ok()
+        );
+        assert!(
+            lazy_channel("http://192.0.2.7:50052", None, true, |e| e)
+                .await
+                .is_ok(),
+            "--insecure allows it"
+        );
+    }
+}
