@@ -279,3 +279,61 @@ async fn a_certificate_replaced_on_disk_is_served_after_the_reload_without_a_res
     );
     screening.stop().await.expect("screening stops");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewed_client_certificate_is_presented_without_a_restart_and_pending_work_resumes() {
+    let pki = TestPki::new("test CA");
+    let retired = TestPki::new("retired CA");
+    let list = CsvList::write("test", TEST_LIST);
+    let (screening_db, registry_db) = (
+        TestDatabase::fresh(DatabaseKind::Sqlite).await,
+        TestDatabase::fresh(DatabaseKind::Sqlite).await,
+    );
+    let (screening, _) = screening_over_tls(&pki, true, &list, &screening_db).await;
+    // The registry starts with a client certificate screening no longer accepts.
+    let client = retired.client("registry-client", "registry");
+    let mut config = registry_config(
+        &https_url(&screening),
+        &registry_db,
+        Duration::from_millis(1500),
+    );
+    registry_over_tls(
+        &mut config,
+        &pki.server("registry"),
+        pki.ca(),
+        Some(&client),
+        None,
+    );
+    let registry = start_registry(config).await;
+    let channel = tls_channel(&registry, pki.ca(), None)
+        .await
+        .expect("a TLS connection to the registry");
+    let mut admin = RegistryServiceClient::with_interceptor(channel, Bearer::for_role("admin"));
+    let subject = admin
+        .create_subject(intake_request(
+            "tls-renewed-1",
+            person("Зарина Холматова", Some("1984"), Some("TJ")),
+        ))
+        .await
+        .expect("intake succeeds")
+        .into_inner();
+    assert_eq!(
+        screening_state(&subject),
+        registry_pb::ScreeningState::Pending
+    );
+
+    pki.renew_client(&client, "registry");
+
+    let screened = system_tests::subject_once(
+        &mut admin,
+        &subject.id,
+        Duration::from_secs(20),
+        "screening with the renewed client certificate",
+        |s| screening_state(s) != registry_pb::ScreeningState::Pending,
+    )
+    .await;
+    assert_eq!(
+        screening_state(&screened),
+        registry_pb::ScreeningState::PotentialMatch
+    );
+}

@@ -68,6 +68,13 @@ impl TestPki {
         std::fs::write(&files.cert, pair.cert_pem).expect("the certificate is written");
     }
 
+    /// Issues a new client certificate for `name` and writes it over `files`.
+    pub fn renew_client(&self, files: &PemFiles, name: &str) {
+        let pair = self.ca.issue_client(name).expect("a certificate is issued");
+        std::fs::write(&files.key, pair.key_pem).expect("the key is written");
+        std::fs::write(&files.cert, pair.cert_pem).expect("the certificate is written");
+    }
+
     fn write(&self, file: &str, pair: &IssuedPair) -> PemFiles {
         let files = PemFiles {
             cert: self.dir.path().join(format!("{file}.pem")),
