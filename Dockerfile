@@ -51,7 +51,6 @@ ENTRYPOINT ["screening"]
 
 FROM runtime AS registry
 COPY --from=build /out/registry /usr/local/bin/registry
-COPY deploy/docker/registry-entrypoint.sh /usr/local/bin/registry-entrypoint
 RUN install -d -o app -g app /var/lib/registry
 WORKDIR /var/lib/registry
 USER 10001:10001
@@ -60,4 +59,4 @@ ENV REGISTRY_LISTEN_ADDR=0.0.0.0:50051 \
 EXPOSE 50051
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD healthcheck --addr "$REGISTRY_LISTEN_ADDR" --service registry.v1.RegistryService
-ENTRYPOINT ["registry-entrypoint"]
+ENTRYPOINT ["registry"]

@@ -155,7 +155,7 @@ trap 'rm -rf "$context"' EXIT
 for bin in screening registry healthcheck make-certs; do
     objcopy --strip-debug "$REPO_ROOT/target/release/$bin" "$context/$bin"
 done
-cp "$REPO_ROOT/src/demo-watchlist.csv" "$REPO_ROOT/deploy/docker/registry-entrypoint.sh" "$context/"
+cp "$REPO_ROOT/src/demo-watchlist.csv" "$context/"
 for service in screening registry; do
     image_var="${service^^}_IMAGE"
     docker build --quiet --build-arg "BASE_IMAGE=$BASE_IMAGE" --target "$service" \

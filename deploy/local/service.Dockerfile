@@ -1,7 +1,7 @@
 # Local stand-ins for the service images (scripts/build-local-images.sh): the runtime stages
 # of ../../Dockerfile on the debootstrapped base, with binaries built on the host instead of
 # in a Rust image. Keep the two in step. The build context is a folder the script prepares
-# with the binaries, demo-watchlist.csv and registry-entrypoint.sh.
+# with the binaries and demo-watchlist.csv.
 ARG BASE_IMAGE=local/debian:bookworm
 
 FROM ${BASE_IMAGE} AS runtime
@@ -28,7 +28,6 @@ ENTRYPOINT ["screening"]
 
 FROM runtime AS registry
 COPY registry /usr/local/bin/registry
-COPY registry-entrypoint.sh /usr/local/bin/registry-entrypoint
 RUN install -d -o app -g app /var/lib/registry
 WORKDIR /var/lib/registry
 USER 10001:10001
@@ -37,4 +36,4 @@ ENV REGISTRY_LISTEN_ADDR=0.0.0.0:50051 \
 EXPOSE 50051
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD healthcheck --addr "$REGISTRY_LISTEN_ADDR" --service registry.v1.RegistryService
-ENTRYPOINT ["registry-entrypoint"]
+ENTRYPOINT ["registry"]

@@ -126,7 +126,7 @@ impl GrpcServer {
             .layer(self.settings.auth.clone());
         let router = Server::builder().layer(layers).add_routes(routes);
         let stopped = stop_accepting.clone().cancelled_owned();
-        let server: Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>> =
+        let mut server: Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>> =
             match &self.settings.tls {
                 Some(tls) => Box::pin(
                     router.serve_with_incoming_shutdown(tls.incoming(self.listener), stopped),
@@ -138,7 +138,6 @@ impl GrpcServer {
                     stopped,
                 )),
             };
-        let mut server = server;
 
         tokio::select! {
             result = &mut server => return result.context("gRPC server failed"),
