@@ -55,6 +55,33 @@ async fn health_over_tls(
     Ok(response.into_inner().status())
 }
 
+/// The services a server lists through reflection (v1) on `channel`.
+async fn reflected_services(channel: tonic::transport::Channel) -> Vec<String> {
+    use tonic_reflection::pb::v1;
+    use v1::server_reflection_request::MessageRequest;
+    use v1::server_reflection_response::MessageResponse;
+    let request = v1::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut responses = v1::server_reflection_client::ServerReflectionClient::new(channel)
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await
+        .expect("reflection answers")
+        .into_inner();
+    match responses
+        .message()
+        .await
+        .expect("a response")
+        .map(|r| r.message_response)
+    {
+        Some(Some(MessageResponse::ListServicesResponse(list))) => {
+            list.service.into_iter().map(|s| s.name).collect()
+        }
+        other => panic!("unexpected reflection response {other:?}"),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_trusting_the_ca_talks_to_screening_and_registry_over_tls() {
     let pki = TestPki::new("test CA");
@@ -95,6 +122,12 @@ async fn a_client_trusting_the_ca_talks_to_screening_and_registry_over_tls() {
     let channel = tls_channel(&registry, pki.ca(), None)
         .await
         .expect("a TLS connection to the registry");
+    assert!(
+        reflected_services(channel.clone())
+            .await
+            .contains(&"registry.v1.RegistryService".to_owned()),
+        "reflection answers over TLS"
+    );
     let mut viewer = RegistryServiceClient::with_interceptor(channel, Bearer::for_role("viewer"));
     viewer
         .list_subjects(registry_pb::ListSubjectsRequest::default())
