@@ -9,7 +9,6 @@ pub mod server;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use tokio_rustls::rustls;
@@ -18,9 +17,6 @@ use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 pub use client::{ClientTls, ClientTlsFiles};
 pub use server::{ServerTls, ServerTlsFiles};
-
-/// How often certificate files are checked for changes unless configured otherwise.
-pub const DEFAULT_RELOAD_INTERVAL: Duration = Duration::from_secs(10);
 
 /// gRPC runs on HTTP/2; Go clients (grpcurl) insist on negotiating it.
 const ALPN_H2: &[u8] = b"h2";
@@ -103,7 +99,7 @@ pub async fn is_loopback(addr: &str) -> bool {
     }
 }
 
-/// The files of a certificate and its key, and when to look at them again.
+/// The PEM files of a certificate (chain) and its private key.
 #[derive(Debug, Clone)]
 pub struct KeyPairFiles {
     pub cert: PathBuf,
