@@ -18,9 +18,9 @@ WORKDIR /src
 COPY . .
 # Debug info stays out of the images; the binaries keep their symbols for backtraces.
 RUN cargo build --release --locked -p screening -p registry -p service-kit \
-        --bin screening --bin registry --bin healthcheck \
+        --bin screening --bin registry --bin healthcheck --bin make-certs \
  && mkdir /out \
- && for bin in screening registry healthcheck; do \
+ && for bin in screening registry healthcheck make-certs; do \
         objcopy --strip-debug "target/release/$bin" "/out/$bin"; \
     done
 
@@ -30,6 +30,8 @@ RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin app
 COPY --from=build /out/healthcheck /usr/local/bin/healthcheck
+# Makes a local CA and the compose stack's certificates (docker-compose.yml, `certs`).
+COPY --from=build /out/make-certs /usr/local/bin/make-certs
 ENV LOG_FORMAT=json
 
 FROM runtime AS screening
@@ -42,13 +44,13 @@ USER 10001:10001
 ENV SCREENING_LISTEN_ADDR=0.0.0.0:50052 \
     SCREENING_DATABASE_URL=sqlite:///var/lib/screening/screening.db
 EXPOSE 50052
+# Over TLS when HEALTHCHECK_CA (and, for mutual TLS, HEALTHCHECK_CERT/_KEY) are set.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD healthcheck --addr "$SCREENING_LISTEN_ADDR" --service screening.v1.ScreeningService
 ENTRYPOINT ["screening"]
 
 FROM runtime AS registry
 COPY --from=build /out/registry /usr/local/bin/registry
-COPY deploy/docker/registry-entrypoint.sh /usr/local/bin/registry-entrypoint
 RUN install -d -o app -g app /var/lib/registry
 WORKDIR /var/lib/registry
 USER 10001:10001
@@ -57,4 +59,4 @@ ENV REGISTRY_LISTEN_ADDR=0.0.0.0:50051 \
 EXPOSE 50051
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD healthcheck --addr "$REGISTRY_LISTEN_ADDR" --service registry.v1.RegistryService
-ENTRYPOINT ["registry-entrypoint"]
+ENTRYPOINT ["registry"]

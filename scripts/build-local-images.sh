@@ -143,19 +143,19 @@ docker build --quiet --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "$POSTGRES_IMAGE" \
     -f "$REPO_ROOT/deploy/local/postgres.Dockerfile" "$REPO_ROOT/deploy/local"
 
 if ! $skip_cargo; then
-    step "cargo build --release (screening, registry, healthcheck)"
+    step "cargo build --release (screening, registry, healthcheck, make-certs)"
     (cd "$REPO_ROOT" && cargo build --release --locked -p screening -p registry -p service-kit \
-        --bin screening --bin registry --bin healthcheck)
+        --bin screening --bin registry --bin healthcheck --bin make-certs)
 fi
 
 step "Service images $SCREENING_IMAGE and $REGISTRY_IMAGE (binaries from target/release)"
 # A small build context: the binaries (without debug info) and the files the images carry.
 context="$(mktemp -d)"
 trap 'rm -rf "$context"' EXIT
-for bin in screening registry healthcheck; do
+for bin in screening registry healthcheck make-certs; do
     objcopy --strip-debug "$REPO_ROOT/target/release/$bin" "$context/$bin"
 done
-cp "$REPO_ROOT/src/demo-watchlist.csv" "$REPO_ROOT/deploy/docker/registry-entrypoint.sh" "$context/"
+cp "$REPO_ROOT/src/demo-watchlist.csv" "$context/"
 for service in screening registry; do
     image_var="${service^^}_IMAGE"
     docker build --quiet --build-arg "BASE_IMAGE=$BASE_IMAGE" --target "$service" \

@@ -7,11 +7,14 @@ use anyhow::Context;
 use clap::Parser;
 use tokio::sync::broadcast;
 
-use crate::tokens;
+use crate::{certs, tokens};
 
 /// The demo list, written by the stack itself: fictional people, some with names in Cyrillic
 /// and Arabic script beside their Latin spellings.
 const DEMO_WATCHLIST: &str = include_str!("demo-watchlist.csv");
+
+/// How often the servers look for renewed certificates in the data folder.
+const RELOAD_INTERVAL_MS: u64 = 10_000;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,6 +40,7 @@ pub struct Options {
 }
 
 pub struct Stack {
+    certificates: certs::DemoCertificates,
     data_dir: PathBuf,
     screening: screening::startup::Application,
     registry: registry::startup::Application,
@@ -51,6 +55,7 @@ impl Stack {
             .with_context(|| format!("writing {}", demo_list.display()))?;
 
         let credentials = tokens::prepare(&options.data_dir)?;
+        let certificates = certs::prepare(&options.data_dir)?;
 
         let mut watchlists = vec![screening::config::WatchlistSpec {
             name: "demo".to_owned(),
@@ -71,23 +76,45 @@ impl Stack {
             max_screen_time_ms: screening::domain::budget::Limits::default()
                 .time
                 .as_millis() as u64,
+            // Mutual TLS: screening serves only clients with a certificate from the demo CA.
+            tls: screening::config::TlsConfig {
+                tls_cert: Some(certificates.screening.cert.clone()),
+                tls_key: Some(certificates.screening.key.clone()),
+                tls_client_ca: Some(certificates.ca.clone()),
+                tls_reload_interval_ms: RELOAD_INTERVAL_MS,
+                insecure: false,
+            },
         })
         .await
         .context("starting screening")?;
 
         let registry = registry::startup::Application::build(registry::config::Config {
             listen_addr: options.registry_addr,
-            screening_addr: format!("http://{}", screening.local_addr()?),
+            screening_addr: format!("https://{}", screening.local_addr()?),
             database_url: sqlite_url(&options.data_dir, "registry.db"),
             auth_tokens_file: Some(credentials.registry_tokens_file),
             screening_token: Some(credentials.registry_service_token),
+            screening_token_file: None,
             screening_timeout_ms: 2000,
             workers: Default::default(),
+            tls: registry::config::TlsConfig {
+                tls_cert: Some(certificates.registry.cert.clone()),
+                tls_key: Some(certificates.registry.key.clone()),
+                tls_client_ca: None,
+                tls_reload_interval_ms: RELOAD_INTERVAL_MS,
+                insecure: false,
+                screening_ca: Some(certificates.ca.clone()),
+                // Whatever address screening listens on, its certificate names localhost.
+                screening_server_name: Some("localhost".to_owned()),
+                screening_client_cert: Some(certificates.registry_client.cert.clone()),
+                screening_client_key: Some(certificates.registry_client.key.clone()),
+            },
         })
         .await
         .context("starting registry")?;
 
         Ok(Self {
+            certificates,
             data_dir: options.data_dir,
             screening,
             registry,
@@ -98,9 +125,14 @@ impl Stack {
         let registry = self.registry.local_addr()?;
         let screening = self.screening.local_addr()?;
         let tokens = self.data_dir.join("tokens");
+        let certs = &self.certificates;
         println!(
-            "\n  registry  listening on {registry}\n  screening listening on {screening} (demo watchlist loaded)\n  tokens per role in {tokens}/ (admin, intake, reviewer, viewer, case-officer, auditor, screener)\n\n  try:\n    grpcurl -plaintext -H \"authorization: Bearer $(cat {tokens}/screener)\" \\\n      -d '{{\"person\": {{\"names\": [{{\"fullName\": \"Зарина Холматова\"}}], \"birthDates\": [\"1984\"]}}}}' \\\n      {screening} screening.v1.ScreeningService/Screen\n",
-            tokens = tokens.display()
+            "\n  registry  listening on {registry} (TLS)\n  screening listening on {screening} (mutual TLS; demo watchlist loaded)\n  tokens per role in {tokens}/ (admin, intake, reviewer, viewer, case-officer, auditor, screener)\n  local CA and certificates in {tls}/ (screening asks for a client certificate: client.pem)\n\n  try:\n    grpcurl -cacert {ca} -cert {cert} -key {key} \\\n      -H \"authorization: Bearer $(cat {tokens}/screener)\" \\\n      -d '{{\"person\": {{\"names\": [{{\"fullName\": \"Зарина Холматова\"}}], \"birthDates\": [\"1984\"]}}}}' \\\n      {screening} screening.v1.ScreeningService/Screen\n    grpcurl -cacert {ca} {registry} list\n",
+            tokens = tokens.display(),
+            tls = certs.dir.display(),
+            ca = certs.ca.display(),
+            cert = certs.client.cert.display(),
+            key = certs.client.key.display(),
         );
         Ok(())
     }

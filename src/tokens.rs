@@ -3,7 +3,7 @@
 //! `-H "authorization: Bearer $(cat data/tokens/intake)"` work as written.
 
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -31,7 +31,13 @@ pub struct DemoCredentials {
 
 pub fn prepare(data_dir: &Path) -> anyhow::Result<DemoCredentials> {
     let dir = data_dir.join("tokens");
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("restricting {}", dir.display()))?;
     let mut registry_lines = Vec::new();
     let mut screening_lines = Vec::new();
     let mut registry_service_token = String::new();

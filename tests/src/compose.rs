@@ -1,10 +1,11 @@
 //! The compose stack (`docker-compose.yml` at the repository root) for end-to-end tests.
 //!
 //! Each `ComposeStack` is a compose project of its own, with a unique name, its own tokens and
-//! lists folders and its own PostgreSQL volume, run with the images named in the environment
+//! lists and certificates folders and its own PostgreSQL volume, run with the images named in the environment
 //! (`POSTGRES_IMAGE`, `SCREENING_IMAGE`, `REGISTRY_IMAGE`; `scripts/build-local-images.sh`
 //! builds them where no registry is reachable). Tests reach the services as other services
-//! would: over gRPC, through ports published on 127.0.0.1. Dropping the stack takes it down
+//! would: over gRPC and TLS (trusting the stack's CA, with its `client.pem` for screening's
+//! mutual TLS), through ports published on 127.0.0.1. Dropping the stack takes it down
 //! with its volumes, also when a test fails (its logs are printed first).
 //!
 //! `COMPOSE` picks the compose command (`docker compose` or `docker-compose`); by default
@@ -17,7 +18,7 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use tonic::transport::Channel;
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
 use wire::registry::v1::registry_service_client::RegistryServiceClient;
 use wire::screening::v1::screening_service_client::ScreeningServiceClient;
 
@@ -41,7 +42,7 @@ pub struct ComposeStack {
     project: String,
     compose: Vec<String>,
     compose_file: PathBuf,
-    /// Holds `tokens/` and `lists/`, mounted into the containers.
+    /// Holds `tokens/`, `lists/` and `certs/`, mounted into the containers.
     dir: tempfile::TempDir,
     env: Vec<(String, String)>,
 }
@@ -60,7 +61,7 @@ impl ComposeStack {
         );
         let dir = tempfile::tempdir().expect("a temporary folder");
         // The containers' unprivileged user must be able to enter both folders.
-        for sub in ["tokens", "lists"] {
+        for sub in ["tokens", "lists", "certs"] {
             let path = dir.path().join(sub);
             std::fs::create_dir(&path).expect("a folder for the stack");
             set_mode(&path, 0o755);
@@ -69,6 +70,7 @@ impl ComposeStack {
         let env = vec![
             ("TOKENS_DIR".to_owned(), path_of("tokens")),
             ("LISTS_DIR".to_owned(), path_of("lists")),
+            ("CERTS_DIR".to_owned(), path_of("certs")),
             (
                 "SCREENING_WATCHLISTS".to_owned(),
                 "e2e=csv:/lists/e2e.csv".to_owned(),
@@ -174,13 +176,49 @@ impl ComposeStack {
     }
 
     pub async fn registry(&self, index: usize, role: &str) -> RegistryClient {
-        let channel = connect(self.addr("registry", REGISTRY_PORT, index)).await;
+        let channel = self
+            .connect(self.addr("registry", REGISTRY_PORT, index))
+            .await;
         RegistryServiceClient::with_interceptor(channel, self.bearer(role))
     }
 
     pub async fn screening(&self, index: usize, role: &str) -> ScreeningClient {
-        let channel = connect(self.addr("screening", SCREENING_PORT, index)).await;
+        let channel = self
+            .connect(self.addr("screening", SCREENING_PORT, index))
+            .await;
         ScreeningServiceClient::with_interceptor(channel, self.bearer(role))
+    }
+
+    /// A TLS channel to `addr`, trusting the stack's CA and presenting its client
+    /// certificate (made by the `certs` service).
+    async fn connect(&self, addr: SocketAddr) -> Channel {
+        let certs = self.dir.path().join("certs");
+        let read = |file: &str| {
+            let path = certs.join(file);
+            std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+        };
+        let tls = ClientTlsConfig::new()
+            .ca_certificate(Certificate::from_pem(read("ca.pem")))
+            .identity(Identity::from_pem(
+                read("client.pem"),
+                read("client-key.pem"),
+            ))
+            .domain_name("localhost");
+        let endpoint = Channel::from_shared(format!("https://{addr}"))
+            .expect("a valid URL")
+            .tls_config(tls)
+            .expect("a TLS configuration")
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(20));
+        eventually(
+            &format!("connecting to {addr}"),
+            Duration::from_secs(20),
+            || {
+                let endpoint = endpoint.clone();
+                async move { endpoint.connect().await.ok() }
+            },
+        )
+        .await
     }
 
     fn bearer(&self, role: &str) -> Bearer {
@@ -307,22 +345,6 @@ where
         assert!(Instant::now() < deadline, "{what}: not within {timeout:?}");
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-}
-
-async fn connect(addr: SocketAddr) -> Channel {
-    let endpoint = Channel::from_shared(format!("http://{addr}"))
-        .expect("a valid URL")
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(20));
-    eventually(
-        &format!("connecting to {addr}"),
-        Duration::from_secs(20),
-        || {
-            let endpoint = endpoint.clone();
-            async move { endpoint.connect().await.ok() }
-        },
-    )
-    .await
 }
 
 fn container_state(id: &str) -> String {

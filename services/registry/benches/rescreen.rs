@@ -190,8 +190,11 @@ async fn main() -> anyhow::Result<()> {
 /// What screening manages by itself with the streams the registry's workers use (as many
 /// at once, as many people each): the ceiling for re-screening.
 async fn screening_alone(port: u16, people: usize) -> anyhow::Result<f64> {
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://127.0.0.1:{port}"))?
+        .tcp_nodelay(true)
+        .connect_lazy();
     let client = registry::screening_client::ScreeningClient::new(
-        &format!("http://127.0.0.1:{port}"),
+        channel,
         Duration::from_secs(30),
         Some(REGISTRY_TOKEN.to_owned()),
     )?;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 use person::Person;
 use tonic::metadata::{Ascii, MetadataValue};
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 use wire::common::v1 as common;
 use wire::screening::v1 as pb;
 use wire::screening::v1::screening_service_client::ScreeningServiceClient;
@@ -41,8 +41,9 @@ pub struct ScreeningUnavailable {
 }
 
 impl ScreeningClient {
-    /// Connects lazily, so that the registry starts (and takes intakes) while screening is down.
-    pub fn new(address: &str, timeout: Duration, token: Option<String>) -> anyhow::Result<Self> {
+    /// Calls screening over `channel`, which connects lazily, so that the registry starts
+    /// (and takes intakes) while screening is down.
+    pub fn new(channel: Channel, timeout: Duration, token: Option<String>) -> anyhow::Result<Self> {
         let authorization = token
             .map(|token| {
                 let mut value = MetadataValue::try_from(format!("Bearer {token}"))
@@ -51,12 +52,8 @@ impl ScreeningClient {
                 anyhow::Ok(value)
             })
             .transpose()?;
-        let endpoint = Endpoint::from_shared(address.to_owned())
-            .with_context(|| format!("invalid screening address {address:?}"))?
-            .connect_timeout(timeout)
-            .tcp_nodelay(true);
         Ok(Self {
-            client: ScreeningServiceClient::new(endpoint.connect_lazy()),
+            client: ScreeningServiceClient::new(channel),
             timeout,
             authorization,
         })

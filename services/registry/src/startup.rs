@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 
+use anyhow::Context;
 use service_kit::auth::{AuthLayer, Credentials};
 use tokio_util::sync::CancellationToken;
 use wire::registry::v1::registry_service_server::RegistryServiceServer;
@@ -27,11 +28,17 @@ impl Application {
     /// while it is down are recorded as PENDING.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let store = Store::connect(&config.database_url).await?;
-        let screening = ScreeningClient::new(
+        let server_tls = config.tls.server_tls()?;
+        let timeout = config.screening_timeout();
+        let channel = service_kit::tls::client::lazy_channel(
             &config.screening_addr,
-            config.screening_timeout(),
-            config.screening_token.clone(),
-        )?;
+            config.tls.screening_tls()?,
+            config.tls.insecure,
+            |endpoint| endpoint.connect_timeout(timeout).tcp_nodelay(true),
+        )
+        .await
+        .context("the screening address")?;
+        let screening = ScreeningClient::new(channel, timeout, config.screening_token()?)?;
         let workers = Workers::new(store.clone(), screening.clone(), &config.workers);
         let api = RegistryApi::new(Intake::new(store.clone(), screening), store);
         let auth = AuthLayer::new(
@@ -40,7 +47,8 @@ impl Application {
         );
         let server = service_kit::GrpcServer::bind(
             &config.listen_addr,
-            service_kit::ServerSettings::new(vec![SERVICE_NAME], auth),
+            service_kit::ServerSettings::new(vec![SERVICE_NAME], auth)
+                .with_tls(server_tls, config.tls.insecure),
         )
         .await?;
         Ok(Self {

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -71,6 +72,9 @@ pub struct Config {
     /// `incomplete`; a caller's earlier deadline stops it sooner.
     #[arg(long, env = "SCREENING_MAX_SCREEN_TIME_MS", default_value_t = Limits::default().time.as_millis() as u64)]
     pub max_screen_time_ms: u64,
+
+    #[command(flatten)]
+    pub tls: TlsConfig,
 }
 
 impl Config {
@@ -78,13 +82,61 @@ impl Config {
     pub fn screen_limits(&self) -> Limits {
         Limits {
             names_aligned: self.max_names_aligned,
-            time: std::time::Duration::from_millis(self.max_screen_time_ms),
+            time: Duration::from_millis(self.max_screen_time_ms),
             ..Limits::default()
         }
     }
 
-    pub fn import_sync_interval(&self) -> std::time::Duration {
-        std::time::Duration::from_millis(self.import_sync_interval_ms.max(100))
+    pub fn import_sync_interval(&self) -> Duration {
+        Duration::from_millis(self.import_sync_interval_ms.max(100))
+    }
+}
+
+/// TLS for the server, and what happens without it (see README, "TLS").
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TlsConfig {
+    /// PEM certificate chain to serve, leaf first. With --tls-key the server speaks TLS only.
+    #[arg(long, env = "SCREENING_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "SCREENING_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+
+    /// PEM CA certificates: when set, only clients presenting a certificate that chains to
+    /// one of them are served (mutual TLS).
+    #[arg(long, env = "SCREENING_TLS_CLIENT_CA")]
+    pub tls_client_ca: Option<PathBuf>,
+
+    /// How often certificate, key and CA files are checked for changes; a change is served
+    /// without a restart (a file that cannot be loaded keeps the old one, with a warning).
+    #[arg(
+        long,
+        env = "SCREENING_TLS_RELOAD_INTERVAL_MS",
+        default_value_t = 10_000
+    )]
+    pub tls_reload_interval_ms: u64,
+
+    /// Allow plain TCP on addresses other than loopback (logged as a warning at start-up).
+    #[arg(long, env = "SCREENING_INSECURE")]
+    pub insecure: bool,
+}
+
+impl TlsConfig {
+    pub fn reload_interval(&self) -> Duration {
+        Duration::from_millis(self.tls_reload_interval_ms.max(100))
+    }
+
+    /// The server's TLS, loaded now so that a bad file stops start-up; `None` for plain TCP.
+    pub fn server_tls(&self) -> anyhow::Result<Option<service_kit::tls::ServerTls>> {
+        service_kit::tls::ServerTlsFiles::from_flags(
+            self.tls_cert.clone(),
+            self.tls_key.clone(),
+            self.tls_client_ca.clone(),
+            self.reload_interval(),
+        )?
+        .map(service_kit::tls::ServerTls::load)
+        .transpose()
     }
 }
 
@@ -148,6 +200,30 @@ mod tests {
         assert!(
             Config::try_parse_from(["screening", "--max-import-removal-percent", "101"]).is_err()
         );
+    }
+
+    #[test]
+    fn the_tls_flags_are_read_and_a_client_ca_needs_a_certificate_to_serve() {
+        let config = Config::try_parse_from([
+            "screening",
+            "--tls-cert=server.pem",
+            "--tls-key=server-key.pem",
+            "--tls-client-ca=clients.pem",
+            "--tls-reload-interval-ms=500",
+        ])
+        .expect("valid");
+        assert_eq!(config.tls.tls_client_ca, Some(PathBuf::from("clients.pem")));
+        assert_eq!(config.tls.reload_interval(), Duration::from_millis(500));
+        let config =
+            Config::try_parse_from(["screening", "--tls-client-ca=clients.pem"]).expect("valid");
+        let error = config.tls.server_tls().expect_err("refused");
+        assert!(
+            error.to_string().contains("--tls-client-ca needs"),
+            "{error}"
+        );
+        let plain = Config::try_parse_from(["screening", "--insecure"]).expect("valid");
+        assert!(plain.tls.insecure);
+        assert!(plain.tls.server_tls().expect("no TLS asked for").is_none());
     }
 
     #[test]

@@ -38,7 +38,8 @@ impl Application {
         );
         let server = service_kit::GrpcServer::bind(
             &config.listen_addr,
-            service_kit::ServerSettings::new(vec![SERVICE_NAME], auth),
+            service_kit::ServerSettings::new(vec![SERVICE_NAME], auth)
+                .with_tls(config.tls.server_tls()?, config.tls.insecure),
         )
         .await?;
         let store = Store::connect(&config.database_url).await?;

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod server;
 pub mod shutdown;
 pub mod telemetry;
+pub mod tls;
 
 pub use server::{GrpcServer, ServerSettings};
 pub use shutdown::shutdown_signal;

@@ -1,6 +1,8 @@
 //! Serving a service's routes with health, reflection, tracing and graceful shutdown.
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -13,6 +15,7 @@ use tonic_health::ServingStatus;
 
 use crate::auth::AuthLayer;
 use crate::telemetry::rpc_trace_layer;
+use crate::tls::{ServerTls, TlsConfigError, is_loopback};
 
 /// How long in-flight calls may take to finish after shutdown begins.
 const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -25,6 +28,10 @@ pub struct ServerSettings {
     /// Who may call which method.
     pub auth: AuthLayer,
     pub drain_timeout: Duration,
+    /// TLS, or plain TCP when `None` (refused on other than loopback addresses unless
+    /// `insecure`).
+    pub tls: Option<ServerTls>,
+    pub insecure: bool,
 }
 
 impl ServerSettings {
@@ -33,7 +40,17 @@ impl ServerSettings {
             service_names,
             auth,
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
+            tls: None,
+            insecure: false,
         }
+    }
+
+    /// Serves over `tls`; without it, plain TCP is allowed on loopback, or anywhere when
+    /// `insecure`.
+    pub fn with_tls(mut self, tls: Option<ServerTls>, insecure: bool) -> Self {
+        self.tls = tls;
+        self.insecure = insecure;
+        self
     }
 }
 
@@ -46,6 +63,19 @@ pub struct GrpcServer {
 
 impl GrpcServer {
     pub async fn bind(addr: &str, settings: ServerSettings) -> anyhow::Result<Self> {
+        // Checked before binding, so that a refused configuration never listens at all.
+        if settings.tls.is_none() && !is_loopback(addr).await {
+            if !settings.insecure {
+                return Err(TlsConfigError::PlainTcpOnPublicAddress {
+                    addr: addr.to_owned(),
+                }
+                .into());
+            }
+            tracing::warn!(
+                %addr,
+                "--insecure: serving plain TCP on a non-loopback address; tokens and personal data cross the network in clear text"
+            );
+        }
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
@@ -82,23 +112,32 @@ impl GrpcServer {
             .add_service(reflection_v1alpha);
 
         let addr = self.local_addr()?;
-        tracing::info!(%addr, services = ?self.settings.service_names, "listening");
+        let transport = match &self.settings.tls {
+            Some(tls) if tls.requires_client_certificates() => "mutual TLS",
+            Some(_) => "TLS",
+            None => "plain TCP",
+        };
+        tracing::info!(%addr, transport, services = ?self.settings.service_names, "listening");
 
         let stop_accepting = CancellationToken::new();
         // Tracing wraps authentication, so refused calls are logged with their code too.
         let layers = tower::ServiceBuilder::new()
             .layer(rpc_trace_layer())
             .layer(self.settings.auth.clone());
-        let server = Server::builder()
-            .layer(layers)
-            .add_routes(routes)
-            .serve_with_incoming_shutdown(
-                // Without TCP_NODELAY a small response can wait for the peer's delayed ACK
-                // (40 ms on Linux): most replies here are one small frame.
-                TcpIncoming::from(self.listener).with_nodelay(Some(true)),
-                stop_accepting.clone().cancelled_owned(),
-            );
-        tokio::pin!(server);
+        let router = Server::builder().layer(layers).add_routes(routes);
+        let stopped = stop_accepting.clone().cancelled_owned();
+        let mut server: Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>> =
+            match &self.settings.tls {
+                Some(tls) => Box::pin(
+                    router.serve_with_incoming_shutdown(tls.incoming(self.listener), stopped),
+                ),
+                None => Box::pin(router.serve_with_incoming_shutdown(
+                    // Without TCP_NODELAY a small response can wait for the peer's delayed
+                    // ACK (40 ms on Linux): most replies here are one small frame.
+                    TcpIncoming::from(self.listener).with_nodelay(Some(true)),
+                    stopped,
+                )),
+            };
 
         tokio::select! {
             result = &mut server => return result.context("gRPC server failed"),

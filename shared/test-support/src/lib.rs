@@ -5,6 +5,7 @@
 //! - [`fresh_postgres_database`]: a new, empty database on a real PostgreSQL server
 //!   (`DATABASE_URL`, or a throwaway cluster started once per test process).
 //! - [`fresh_sqlite_url`]: a URL for a new SQLite database file.
+//! - [`tls::TestPki`]: a CA made at test time, and certificates from it.
 //! - [`shared_data_dir`], [`watchlist_path`]: the real data beside the repository.
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ mod cluster;
 mod database;
 mod postgres;
 mod sys;
+pub mod tls;
 
 pub use database::{DatabaseKind, TestDatabase};
 pub use postgres::{PgTestDatabase, fresh_postgres_database};
