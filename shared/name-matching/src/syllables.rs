@@ -12,8 +12,9 @@
 //!
 //! The inventory:
 //! - Hanyu Pinyin: the reading `any_ascii` gives every CJK Unified Ideograph (toneless);
-//!   Wade–Giles syllables are read into Pinyin by `wade_giles::syllable_to_pinyin`, with and
-//!   without the aspiration mark that plain spellings drop (Chang = Zhang or Chang).
+//!   every Wade–Giles syllable (its initials and finals combined) is read into Pinyin by
+//!   `wade_giles::syllable_to_pinyin`, with and without the aspiration mark that plain
+//!   spellings drop (Chang = Zhang or Chang).
 //! - Korean: every Hangul syllable, composed from its letters (Unicode's Hangul syllable
 //!   algorithm), in the Revised Romanisation (2000) as the canonical form; also in
 //!   McCune–Reischauer without its breves and apostrophes (ŏ and ŭ as o and u, k t p ch for
@@ -39,16 +40,10 @@ pub fn syllables(part: &str) -> Box<[SyllableId]> {
     if part.len() < 2 || part.len() > 7 || !part.bytes().all(|b| b.is_ascii_lowercase()) {
         return Box::new([]);
     }
-    let inventory = inventory();
-    let mut found: Vec<SyllableId> = inventory.spellings.get(part).cloned().unwrap_or_default();
-    for reading in wade_giles_readings(part) {
-        if let Some(&id) = inventory.pinyin.get(reading.as_str()) {
-            found.push(id);
-        }
-    }
-    found.sort_unstable();
-    found.dedup();
-    found.into_boxed_slice()
+    inventory().spellings.get(part).map_or_else(
+        || Box::new([]) as Box<[SyllableId]>,
+        |ids| ids.clone().into_boxed_slice(),
+    )
 }
 
 /// Most syllables a part written joined is read as (a Korean or Chinese given name written
@@ -65,7 +60,8 @@ pub fn syllable_count(part: &str) -> u8 {
     if part.len() < 3 || part.len() > 7 * usize::from(MOST_JOINED_SYLLABLES) {
         return 0;
     }
-    let is_syllable = |piece: &str| !syllables(piece).is_empty();
+    let spellings = &inventory().spellings;
+    let is_syllable = |piece: &str| piece.len() >= 2 && spellings.contains_key(piece);
     // fewest[i]: the fewest syllables spelling part[..i], if any.
     let mut fewest: Vec<Option<u8>> = vec![None; part.len() + 1];
     fewest[0] = Some(0);
@@ -96,19 +92,46 @@ pub fn share_a_syllable(a: &[SyllableId], b: &[SyllableId]) -> bool {
     false
 }
 
-/// A Wade–Giles spelling read as Pinyin, unaspirated and, when its initial can carry the
-/// mark that plain spellings leave out, aspirated (Chang: Zhang or Chang).
-fn wade_giles_readings(part: &str) -> impl Iterator<Item = String> {
-    let aspirated = ["ch", "ts", "tz", "p", "t", "k"]
-        .iter()
-        .find(|initial| part.len() > initial.len() && part.starts_with(**initial))
-        .map(|initial| format!("{initial}'{}", &part[initial.len()..]));
-    std::iter::once(syllable_to_pinyin(part)).chain(aspirated.map(|a| syllable_to_pinyin(&a)))
+/// Wade–Giles initials, with the aspiration mark where the system writes one.
+const WADE_GILES_INITIALS: &[&str] = &[
+    "", "p", "p'", "m", "f", "t", "t'", "n", "l", "k", "k'", "h", "ch", "ch'", "hs", "sh", "j",
+    "ts", "ts'", "tz", "tz'", "s", "ss", "sz", "y", "w",
+];
+/// Wade–Giles finals, as the system writes them (ê, ŭ, ü and the -ih, -ieh, -ien, -ung
+/// spellings that set it apart from Pinyin).
+const WADE_GILES_FINALS: &[&str] = &[
+    "a", "ai", "an", "ang", "ao", "e", "ê", "ei", "en", "ên", "eng", "êng", "erh", "o", "ou",
+    "ung", "i", "ia", "iang", "iao", "ieh", "ien", "in", "ing", "iu", "iung", "ih", "u", "ua",
+    "uai", "uan", "uang", "ui", "uei", "un", "uo", "ü", "üan", "üeh", "ün", "ŭ", "ai", "ei",
+];
+
+/// Every Wade–Giles syllable as plain text writes it (no marks: Chang, Hsien, Tzu), with the
+/// Pinyin syllables it can stand for: both readings of a plain initial that the system
+/// writes aspirated or not (Chang: Zhang or Chang).
+fn wade_giles_spellings(pinyin: &HashMap<String, SyllableId>) -> Vec<(String, SyllableId)> {
+    let mut spellings = Vec::new();
+    for initial in WADE_GILES_INITIALS {
+        for last in WADE_GILES_FINALS {
+            let written = format!("{initial}{last}");
+            let Some(&id) = pinyin.get(syllable_to_pinyin(&written).as_str()) else {
+                continue;
+            };
+            let plain: String = written
+                .chars()
+                .filter(|c| *c != '\'')
+                .map(|c| match c {
+                    'ê' => 'e',
+                    'ŭ' | 'ü' => 'u',
+                    other => other,
+                })
+                .collect();
+            spellings.push((plain, id));
+        }
+    }
+    spellings
 }
 
 struct Inventory {
-    /// Pinyin syllable → its id.
-    pinyin: HashMap<String, SyllableId>,
     /// Every spelling of a Pinyin or Korean syllable → the ids it can stand for.
     spellings: HashMap<String, Vec<SyllableId>>,
 }
@@ -144,6 +167,9 @@ fn build() -> Inventory {
         }
         add(reading, id);
     }
+    for (spelling, id) in wade_giles_spellings(&pinyin) {
+        add(spelling, id);
+    }
     let mut korean: HashMap<String, SyllableId> = HashMap::new();
     for syllable in 0..HANGUL_SYLLABLES {
         let letters = hangul_letters(syllable);
@@ -160,7 +186,10 @@ fn build() -> Inventory {
             add((*customary).to_owned(), id);
         }
     }
-    Inventory { pinyin, spellings }
+    for ids in spellings.values_mut() {
+        ids.sort_unstable();
+    }
+    Inventory { spellings }
 }
 
 /// How English speakers respell the Pinyin letters they do not read as Pinyin means them
