@@ -5,14 +5,15 @@
 //! document numbers.
 
 use std::io::IsTerminal;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use http::{HeaderMap, Request, Response};
 use tower_http::classify::{GrpcErrorsAsFailures, GrpcFailureClass, SharedClassifier};
 use tower_http::trace::TraceLayer;
 use tracing::{Span, field};
-use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::{EnvFilter, Registry};
 
 /// Installs the global subscriber: `RUST_LOG` filters (default `info`), and `LOG_FORMAT=json`
 /// gives one JSON object per line for log shippers. `writer` is where lines go, so tests can
@@ -57,7 +58,38 @@ pub fn rpc_trace_layer() -> RpcTraceLayer {
 }
 
 fn rpc_span(request: &Request<tonic::body::Body>) -> Span {
-    let method = request.uri().path();
+    let span = new_rpc_span(request.uri().path());
+    remember_start(&span);
+    span
+}
+
+/// When the call began, kept with its span: tower-http gives the end-of-stream callback
+/// only the time the response body took to stream, which for a unary call answered at the
+/// end is next to nothing (an import of 4 s would log 0.05 ms).
+struct CallStart(Instant);
+
+fn remember_start(span: &Span) {
+    span.with_subscriber(|(id, dispatch)| {
+        if let Some(registry) = dispatch.downcast_ref::<Registry>()
+            && let Some(data) = registry.span(id)
+        {
+            data.extensions_mut().insert(CallStart(Instant::now()));
+        }
+    });
+}
+
+/// The time since the call began, if its span remembers it.
+fn since_start(span: &Span) -> Option<Duration> {
+    span.with_subscriber(|(id, dispatch)| {
+        let registry = dispatch.downcast_ref::<Registry>()?;
+        let data = registry.span(id)?;
+        let extensions = data.extensions();
+        extensions.get::<CallStart>().map(|start| start.0.elapsed())
+    })
+    .flatten()
+}
+
+fn new_rpc_span(method: &str) -> Span {
     // Orchestrators probe health every few seconds; at INFO those lines would drown the rest.
     if method.starts_with("/grpc.health.v1.Health/") {
         tracing::debug_span!(
@@ -93,6 +125,7 @@ fn on_failure(failure: GrpcFailureClass, latency: Duration, span: &Span) {
     // Non-zero codes are already reported by `finish`; only transport errors are left.
     if let GrpcFailureClass::Error(_) = failure {
         let _guard = span.enter();
+        let latency = since_start(span).unwrap_or(latency);
         tracing::warn!(
             latency_ms = latency.as_millis() as u64,
             "rpc failed in transport"
@@ -111,7 +144,9 @@ fn grpc_code(headers: &HeaderMap) -> Option<tonic::Code> {
 }
 
 fn finish(span: &Span, code: tonic::Code, latency: Duration) {
-    let latency_ms = latency.as_secs_f64() * 1000.0;
+    let latency = since_start(span).unwrap_or(latency);
+    // Whole milliseconds with two decimals: finer digits are float noise in a log line.
+    let latency_ms = (latency.as_secs_f64() * 100_000.0).round() / 100.0;
     span.record("code", field::debug(code));
     span.record("latency_ms", latency_ms);
     let _guard = span.enter();
@@ -133,5 +168,76 @@ fn finish(span: &Span, code: tonic::Code, latency: Duration) {
         | tonic::Code::Aborted
         | tonic::Code::Cancelled => tracing::info!(?code, latency_ms, "rpc finished"),
         _ => tracing::warn!(?code, latency_ms, "rpc finished"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex, PoisonError};
+
+    use super::*;
+
+    /// Collects what the subscriber writes.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            let mut buffer = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            buffer.extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> MakeWriter<'a> for Captured {
+        type Writer = Captured;
+
+        fn make_writer(&'a self) -> Self::Writer {
+            self.clone()
+        }
+    }
+
+    /// The event's own `latency_ms` (the last on the line; the span's comes first).
+    fn logged_latency(line: &str) -> &str {
+        line.rsplit("latency_ms=")
+            .next()
+            .expect("a latency field")
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .next()
+            .expect("a value")
+    }
+
+    #[test]
+    fn the_call_line_carries_the_time_since_the_call_began_not_the_bodys() {
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(captured.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let span = new_rpc_span("/screening.v1.ScreeningService/ImportWatchlist");
+            remember_start(&span);
+            std::thread::sleep(Duration::from_millis(40));
+            // What tower-http reports at the end of the stream: the body's streaming time.
+            finish(&span, tonic::Code::Ok, Duration::from_micros(50));
+        });
+        let output =
+            String::from_utf8(captured.0.lock().expect("not poisoned").clone()).expect("text");
+        let line = output
+            .lines()
+            .find(|l| l.contains("rpc finished"))
+            .expect("the call's line");
+        let latency = logged_latency(line);
+        assert!(latency.parse::<f64>().expect("a number") >= 40.0, "{line}");
+        // Rounded to hundredths of a millisecond: no float noise.
+        assert!(
+            latency.split('.').nth(1).is_none_or(|d| d.len() <= 2),
+            "{line}"
+        );
     }
 }
