@@ -4,7 +4,9 @@ use person::Person;
 use registry::domain::audit::{Actor, AuditAction, AuditEvent};
 use registry::domain::screening::{ListVersion, Screening, ScreeningResult};
 use registry::domain::subject::{RequestId, ScreeningState, Subject, SubjectStatus, now};
-use registry::store::{Inserted, ScreeningUpdate, Store, SubjectFilter, Updated};
+use registry::store::{
+    Inserted, ScreeningUpdate, Store, SubjectFilter, Updated, list_subjects_sql,
+};
 use test_support::{DatabaseKind, TestDatabase, on_both_databases};
 use uuid::Uuid;
 
@@ -299,7 +301,66 @@ async fn screenings_recorded_together_skip_a_subject_changed_meanwhile(kind: Dat
     assert_eq!(read.revision, 2);
 }
 
+/// The plan the database makes for listing subjects by status: it must reach the rows
+/// through `subjects_by_status`, not by reading every subject.
+async fn listing_by_status_plan(kind: DatabaseKind) -> String {
+    let database = TestDatabase::fresh(kind).await;
+    Store::connect(database.url()).await.expect("store");
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(database.url())
+        .await
+        .expect("a pool");
+    let filter = SubjectFilter {
+        status: Some(SubjectStatus::InCustody),
+        limit: 50,
+        ..Default::default()
+    };
+    let sql = list_subjects_sql(&filter);
+    let rows: Vec<(String,)> = match kind {
+        DatabaseKind::Sqlite => {
+            // EXPLAIN QUERY PLAN rows are (id, parent, notused, detail).
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                    .bind("in_custody")
+                    .bind(50_i64)
+                    .fetch_all(&pool)
+                    .await
+                    .expect("a plan");
+            plan.into_iter().map(|row| (row.3,)).collect()
+        }
+        DatabaseKind::Postgres => {
+            // On an empty table any plan is cheap: forbid the full scan to see whether the
+            // index can serve the condition at all.
+            let mut connection = pool.acquire().await.expect("a connection");
+            sqlx::query("SET enable_seqscan = off")
+                .execute(&mut *connection)
+                .await
+                .expect("set");
+            sqlx::query_as(&format!("EXPLAIN {sql}"))
+                .bind("in_custody")
+                .bind(50_i64)
+                .fetch_all(&mut *connection)
+                .await
+                .expect("a plan")
+        }
+    };
+    rows.into_iter()
+        .map(|(line,)| line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn listing_by_status_uses_the_status_index(kind: DatabaseKind) {
+    let plan = listing_by_status_plan(kind).await;
+    assert!(plan.contains("subjects_by_status"), "{plan}");
+    assert!(
+        !plan.contains("Seq Scan") && !plan.contains("SCAN subjects"),
+        "{plan}"
+    );
+}
+
 on_both_databases!(
+    listing_by_status_uses_the_status_index,
     screenings_recorded_together_skip_a_subject_changed_meanwhile,
     concurrent_intakes_share_commits_and_each_is_answered_for_itself,
     a_screened_subject_is_stored_with_its_first_screening,

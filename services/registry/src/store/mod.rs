@@ -155,25 +155,25 @@ impl Store {
 
     /// Subjects matching `filter`, newest first.
     pub async fn list_subjects(&self, filter: &SubjectFilter) -> anyhow::Result<Vec<Subject>> {
-        // Unset filters compare a column with itself, so one statement serves every
-        // combination and the planner still uses the indexes for the set ones.
-        let rows: Vec<SubjectRow> = sqlx::query_as(&format!(
-            "SELECT {SUBJECT_COLUMNS} FROM subjects
-             WHERE ($1 = '' OR screening_state = $1)
-               AND ($2 = '' OR status = $2)
-               AND ($3 = '' OR id < $3)
-               AND ($5 < 0 OR matched_since_ms >= $5)
-             ORDER BY id DESC
-             LIMIT $4"
-        ))
-        .bind(filter.screening_state.map_or("", ScreeningState::as_str))
-        .bind(filter.status.map_or("", SubjectStatus::as_str))
-        .bind(filter.before.map(|id| id.to_string()).unwrap_or_default())
-        .bind(filter.limit)
-        .bind(filter.newly_matched_since_ms.map_or(-1, |ms| ms.max(0)))
-        .fetch_all(&self.pool)
-        .await
-        .context("listing subjects")?;
+        let sql = list_subjects_sql(filter);
+        let mut query = sqlx::query_as::<_, SubjectRow>(&sql);
+        if let Some(state) = filter.screening_state {
+            query = query.bind(state.as_str());
+        }
+        if let Some(status) = filter.status {
+            query = query.bind(status.as_str());
+        }
+        if let Some(before) = filter.before {
+            query = query.bind(before.to_string());
+        }
+        if let Some(since) = filter.newly_matched_since_ms {
+            query = query.bind(since.max(0));
+        }
+        let rows: Vec<SubjectRow> = query
+            .bind(filter.limit)
+            .fetch_all(&self.pool)
+            .await
+            .context("listing subjects")?;
         let subjects = rows
             .into_iter()
             .map(SubjectRow::into_subject)
@@ -192,4 +192,37 @@ impl Store {
         .context("reading screening history")?;
         Ok(times.into_iter().map(|(t,)| t).collect())
     }
+}
+
+/// The statement listing subjects by `filter`, naming only the filters that are set, in the
+/// order `list_subjects` binds them: a condition such as `($1 = '' OR status = $1)` would
+/// serve every combination with one statement, but neither SQLite nor PostgreSQL's generic
+/// plans can use an index through it (1.1 s at 66,000 subjects); `status = $1` meets
+/// `subjects_by_status (status, id)` and returns the newest first without sorting.
+pub fn list_subjects_sql(filter: &SubjectFilter) -> String {
+    let mut conditions: Vec<String> = Vec::new();
+    let mut placeholder = 0;
+    let mut next = || {
+        placeholder += 1;
+        format!("${placeholder}")
+    };
+    if filter.screening_state.is_some() {
+        conditions.push(format!("screening_state = {}", next()));
+    }
+    if filter.status.is_some() {
+        conditions.push(format!("status = {}", next()));
+    }
+    if filter.before.is_some() {
+        conditions.push(format!("id < {}", next()));
+    }
+    if filter.newly_matched_since_ms.is_some() {
+        conditions.push(format!("matched_since_ms >= {}", next()));
+    }
+    let filters = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let limit = next();
+    format!("SELECT {SUBJECT_COLUMNS} FROM subjects {filters} ORDER BY id DESC LIMIT {limit}")
 }
