@@ -4,11 +4,12 @@
 //! client for a certificate). Kept across runs, like the tokens, and made anew, all together,
 //! when one is missing or the set nears the end of its year. Only the owner may read them.
 
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
+
+use crate::private_files::{private_dir, write_private};
 use service_kit::tls::KeyPairFiles;
 use service_kit::tls::local_ca::{IssuedPair, LocalCa};
 
@@ -29,13 +30,7 @@ pub struct DemoCertificates {
 
 pub fn prepare(data_dir: &Path) -> anyhow::Result<DemoCertificates> {
     let dir = data_dir.join("tls");
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .with_context(|| format!("creating {}", dir.display()))?;
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-        .with_context(|| format!("restricting {}", dir.display()))?;
+    private_dir(&dir)?;
     let pair = |name: &str| KeyPairFiles {
         cert: dir.join(format!("{name}.pem")),
         key: dir.join(format!("{name}-key.pem")),
@@ -98,19 +93,4 @@ impl DemoCertificates {
 fn write_pair(files: &KeyPairFiles, pair: &IssuedPair) -> anyhow::Result<()> {
     write_private(&files.key, &pair.key_pem)?;
     write_private(&files.cert, &pair.cert_pem)
-}
-
-fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
-    let write = || -> std::io::Result<()> {
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(path)?;
-        // A file made by an earlier version may be more open than `mode` makes new ones.
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        std::io::Write::write_all(&mut &file, content.as_bytes())
-    };
-    write().with_context(|| format!("writing {}", path.display()))
 }

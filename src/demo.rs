@@ -48,8 +48,8 @@ pub struct Stack {
 
 impl Stack {
     pub async fn build(options: Options) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&options.data_dir)
-            .with_context(|| format!("creating {}", options.data_dir.display()))?;
+        // Databases of personal data, tokens and keys: the owner's only.
+        crate::private_files::private_dir(&options.data_dir)?;
         let demo_list = options.data_dir.join("demo-watchlist.csv");
         std::fs::write(&demo_list, DEMO_WATCHLIST)
             .with_context(|| format!("writing {}", demo_list.display()))?;

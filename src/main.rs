@@ -4,6 +4,7 @@
 
 mod certs;
 mod demo;
+mod private_files;
 mod tokens;
 
 use clap::Parser;

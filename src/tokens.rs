@@ -2,11 +2,9 @@
 //! (readable by the owner only) and kept across runs, so that README commands such as
 //! `-H "authorization: Bearer $(cat data/tokens/intake)"` work as written.
 
-use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use crate::private_files::{private_dir, write_private};
 use service_kit::auth::tokens_file_line;
 
 /// (token file name, principal, registry roles, screening roles).
@@ -31,13 +29,7 @@ pub struct DemoCredentials {
 
 pub fn prepare(data_dir: &Path) -> anyhow::Result<DemoCredentials> {
     let dir = data_dir.join("tokens");
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .with_context(|| format!("creating {}", dir.display()))?;
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-        .with_context(|| format!("restricting {}", dir.display()))?;
+    private_dir(&dir)?;
     let mut registry_lines = Vec::new();
     let mut screening_lines = Vec::new();
     let mut registry_service_token = String::new();
@@ -55,8 +47,8 @@ pub fn prepare(data_dir: &Path) -> anyhow::Result<DemoCredentials> {
     }
     let registry_tokens_file = data_dir.join("registry-tokens");
     let screening_tokens_file = data_dir.join("screening-tokens");
-    write_private(&registry_tokens_file, &registry_lines.join("\n"))?;
-    write_private(&screening_tokens_file, &screening_lines.join("\n"))?;
+    write_private(&registry_tokens_file, &(registry_lines.join("\n") + "\n"))?;
+    write_private(&screening_tokens_file, &(screening_lines.join("\n") + "\n"))?;
     Ok(DemoCredentials {
         registry_tokens_file,
         screening_tokens_file,
@@ -77,17 +69,6 @@ fn read_or_create_token(path: &Path) -> anyhow::Result<String> {
         uuid::Uuid::new_v4().simple(),
         uuid::Uuid::new_v4().simple()
     );
-    write_private(path, &token)?;
+    write_private(path, &format!("{token}\n"))?;
     Ok(token)
-}
-
-fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    writeln!(file, "{content}").with_context(|| format!("writing {}", path.display()))
 }

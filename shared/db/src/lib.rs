@@ -90,6 +90,7 @@ async fn prepare_sqlite(database_url: &str) -> anyhow::Result<String> {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("creating the folder {}", parent.display()))?;
     }
+    owner_only(&path)?;
     // One connection with typed options switches the file to WAL; the `Any` pool that
     // follows inherits it because the journal mode is stored in the file.
     let conn = options
@@ -100,6 +101,20 @@ async fn prepare_sqlite(database_url: &str) -> anyhow::Result<String> {
     Ok(sqlite_url(&path))
 }
 
+/// Creates the database file readable by its owner only, or makes an existing one so: it
+/// holds personal data. SQLite gives its -wal and -shm files the database file's mode.
+fn owner_only(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("restricting {}", path.display()))
+}
+
 fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())
 }
@@ -107,6 +122,30 @@ fn sqlite_url(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_sqlite_database_and_its_journal_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("a folder");
+        let path = dir.path().join("personal.db");
+        // A file left world-readable by an earlier version is tightened too.
+        std::fs::write(&path, b"").expect("written");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("set");
+        install_default_drivers();
+        let url = prepare_sqlite(&sqlite_url(&path)).await.expect("prepared");
+        let pool = sqlx::AnyPool::connect(&url).await.expect("opened");
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&pool)
+            .await
+            .expect("written");
+        for file in ["personal.db", "personal.db-wal", "personal.db-shm"] {
+            let mode = std::fs::metadata(dir.path().join(file))
+                .expect("exists")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}");
+        }
+    }
 
     #[test]
     fn recognises_backends_by_scheme() {
