@@ -9,14 +9,15 @@ use libfuzzer_sys::fuzz_target;
 use person::limits::{
     MAX_BIRTH_DATES, MAX_DOCUMENTS, MAX_NAME_CHARS, MAX_NAME_WORDS, MAX_NAMES, MAX_NATIONALITIES,
 };
-use person::{FieldViolations, Person};
+use person::{FieldViolations, Person, QUOTED_PREFIX_CHARS};
 use prost::Message;
 use screening::domain::screen::ScreenQuery;
 use wire::screening::v1 as pb;
 
-/// The longest description a violation may carry: each quotes at most a short prefix of
-/// the bad value (issue 10, item 5).
-const MAX_DESCRIPTION_CHARS: usize = 400;
+/// The longest description a violation may carry: each quotes at most `QUOTED_PREFIX_CHARS`
+/// characters of the bad value (issue 10, item 5), escaped as `{:?}` does, which writes a
+/// control character as up to ten (`\u{10ffff}`); the rest is the rule in words.
+const MAX_DESCRIPTION_CHARS: usize = QUOTED_PREFIX_CHARS * 10 + 200;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(request) = pb::ScreenRequest::decode(data) else {
