@@ -54,14 +54,15 @@ const MOST_JOINED_SYLLABLES: u8 = 3;
 /// `syllables`), 2 or 3 for a given name written joined (Sangho, Tsetung), 0 when it cannot
 /// be read so. The fewest syllables that spell it.
 pub fn syllable_count(part: &str) -> u8 {
-    if !syllables(part).is_empty() {
+    let spellings = &inventory().spellings;
+    // Spellings are lower-case ASCII, so nothing else is found; one letter is no syllable.
+    let is_syllable = |piece: &str| piece.len() >= 2 && spellings.contains_key(piece);
+    if is_syllable(part) {
         return 1;
     }
     if part.len() < 3 || part.len() > 7 * usize::from(MOST_JOINED_SYLLABLES) {
         return 0;
     }
-    let spellings = &inventory().spellings;
-    let is_syllable = |piece: &str| piece.len() >= 2 && spellings.contains_key(piece);
     // fewest[i]: the fewest syllables spelling part[..i], if any.
     let mut fewest: Vec<Option<u8>> = vec![None; part.len() + 1];
     fewest[0] = Some(0);
