@@ -46,6 +46,34 @@ pub enum NameKind {
 }
 
 impl WatchlistEntry {
+    /// An entry of `entry_type` known by `names` alone (the first primary, the others
+    /// aliases), for the tests that need one.
+    #[cfg(test)]
+    pub fn named(id: &str, entry_type: EntryType, names: &[&str]) -> Self {
+        Self {
+            id: id.to_owned(),
+            entry_type,
+            names: names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let kind = if i == 0 {
+                        NameKind::Primary
+                    } else {
+                        NameKind::Alias
+                    };
+                    EntryName::new(*name, kind)
+                })
+                .collect(),
+            birth_dates: Vec::new(),
+            nationalities: Vec::new(),
+            gender: None,
+            documents: Vec::new(),
+            programs: Vec::new(),
+            remarks: None,
+        }
+    }
+
     pub fn primary_name(&self) -> &str {
         self.names.first().map_or("", |n| n.full_name.as_str())
     }

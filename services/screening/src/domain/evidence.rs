@@ -242,23 +242,9 @@ mod tests {
         assert!(birth_dates(&[], &[date("1951")]).is_none());
     }
 
-    fn entry_of(entry_type: EntryType) -> WatchlistEntry {
-        WatchlistEntry {
-            id: "1".to_owned(),
-            entry_type,
-            names: Vec::new(),
-            birth_dates: Vec::new(),
-            nationalities: Vec::new(),
-            gender: None,
-            documents: Vec::new(),
-            programs: Vec::new(),
-            remarks: None,
-        }
-    }
-
     #[test]
     fn a_vessel_weighs_further_from_a_person_than_an_organisation() {
-        let delta = |t| entry_type(&entry_of(t)).map_or(0.0, |a| a.delta);
+        let delta = |t| entry_type(&WatchlistEntry::named("1", t, &[])).map_or(0.0, |a| a.delta);
         assert_eq!(delta(EntryType::Person), 0.0);
         assert!(delta(EntryType::Organization) < 0.0);
         assert!(delta(EntryType::Vessel) < delta(EntryType::Organization));

@@ -106,21 +106,11 @@ pub fn exceeds_share(removed: usize, before: usize, max_percent: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::entry::{EntryName, EntryType, NameKind};
+    use crate::domain::entry::EntryType;
 
     fn entries(ids: &[&str]) -> Vec<WatchlistEntry> {
         ids.iter()
-            .map(|id| WatchlistEntry {
-                id: (*id).to_owned(),
-                entry_type: EntryType::Person,
-                names: vec![EntryName::new("Anna Schmidt", NameKind::Primary)],
-                birth_dates: Vec::new(),
-                nationalities: Vec::new(),
-                gender: None,
-                documents: Vec::new(),
-                programs: Vec::new(),
-                remarks: None,
-            })
+            .map(|id| WatchlistEntry::named(id, EntryType::Person, &["Anna Schmidt"]))
             .collect()
     }
 

@@ -102,7 +102,7 @@ impl QuickBound {
 mod tests {
     use super::super::QueryName;
     use crate::domain::catalog::LoadedList;
-    use crate::domain::entry::{EntryName, EntryType, NameKind, WatchlistEntry};
+    use crate::domain::entry::{EntryType, WatchlistEntry};
     use crate::lists::ListFormat;
     use name_matching::prepare;
 
@@ -110,17 +110,7 @@ mod tests {
         let entries = names
             .iter()
             .enumerate()
-            .map(|(i, name)| WatchlistEntry {
-                id: i.to_string(),
-                entry_type: EntryType::Person,
-                names: vec![EntryName::new(*name, NameKind::Primary)],
-                birth_dates: Vec::new(),
-                nationalities: Vec::new(),
-                gender: None,
-                documents: Vec::new(),
-                programs: Vec::new(),
-                remarks: None,
-            })
+            .map(|(i, name)| WatchlistEntry::named(&i.to_string(), EntryType::Person, &[name]))
             .collect();
         LoadedList::new("test".into(), ListFormat::Csv, "v1".into(), entries)
     }
