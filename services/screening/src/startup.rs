@@ -32,6 +32,7 @@ impl Application {
     /// is taken first, so that a restart on the same address keeps it while the lists load;
     /// connections wait until serving starts.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        crate::config::check_unique_names(&config.watchlists)?;
         let auth = AuthLayer::new(
             Credentials::from_optional_file(config.auth_tokens_file.as_deref())?,
             access::policy,
@@ -61,6 +62,7 @@ impl Application {
             catalog.clone(),
             store.clone(),
             config.max_import_removal_percent,
+            config.watchlists.iter().map(|s| s.name.clone()).collect(),
         );
         importer
             .sync_from_store()
@@ -119,7 +121,7 @@ async fn load(spec: &WatchlistSpec) -> anyhow::Result<LoadedList> {
         Ok(LoadedList::new(
             spec.name,
             spec.format,
-            files.content_hash(),
+            files.version(spec.format),
             entries,
         ))
     })
