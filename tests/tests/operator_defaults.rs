@@ -148,4 +148,5 @@ async fn screen_says_when_max_hits_cut_the_hits_and_how_many_scored_at_or_above_
         (whole.hits.len(), whole.hits_truncated, whole.total_hit_count),
         (4, false, 4)
     );
+    assert_eq!(cut.engine_version, wire::ENGINE_VERSION);
 }

@@ -12,6 +12,7 @@ use crate::lists::ListFormat;
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "screening",
+    version = wire::version_with_engine!(),
     about = "Screens people against sanctions and watchlists over gRPC"
 )]
 pub struct Config {

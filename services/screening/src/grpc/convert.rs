@@ -82,6 +82,7 @@ pub fn screen_response(request_id: String, outcome: ScreenOutcome) -> pb::Screen
             .collect(),
         field_violations: Vec::new(),
         incomplete: !outcome.complete,
+        engine_version: wire::ENGINE_VERSION.to_owned(),
     }
 }
 
