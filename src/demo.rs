@@ -236,7 +236,9 @@ mod tests {
         let error = Stack::build(options).await.err().expect("refused");
 
         assert!(
-            error.to_string().contains("the name \"demo\" is the built-in demo list's"),
+            error
+                .to_string()
+                .contains("the name \"demo\" is the built-in demo list's"),
             "{error}"
         );
         assert!(!dir.path().join("tokens").exists(), "nothing was made");

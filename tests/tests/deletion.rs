@@ -71,9 +71,7 @@ async fn until_served(server: &RunningServer, wanted: &[&str]) {
     }
 }
 
-async fn a_deleted_list_stops_serving_at_once_and_leaves_only_its_audit_record(
-    kind: DatabaseKind,
-) {
+async fn a_deleted_list_stops_serving_at_once_and_leaves_only_its_audit_record(kind: DatabaseKind) {
     let database = TestDatabase::fresh(kind).await;
     let base = CsvList::write("base", BASE);
     let server = spawn_screening("127.0.0.1:0", vec![base.spec.clone()], &database).await;
@@ -175,7 +173,6 @@ async fn a_start_up_list_and_the_last_list_served_are_not_deleted(kind: Database
     assert!(last.message().contains("last list"), "{last:?}");
     assert_eq!(served(&mut admin).await, ["local"]);
 }
-
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_list_admins_and_admins_may_delete_a_list() {

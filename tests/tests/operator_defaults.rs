@@ -91,7 +91,9 @@ async fn an_import_stored_under_the_old_version_rule_is_restamped_and_can_be_rep
 
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].version, current);
-    let replaced = replaced.expect("not taken for replaced meanwhile").into_inner();
+    let replaced = replaced
+        .expect("not taken for replaced meanwhile")
+        .into_inner();
     assert!(replaced.changed);
 }
 
@@ -114,7 +116,10 @@ async fn a_list_name_given_twice_stops_start_up_naming_both_lists() {
     let failed = screening::startup::Application::build(config).await;
 
     let error = format!("{:#}", failed.err().expect("start-up fails"));
-    assert!(error.contains("list name \"own\" is given twice"), "{error}");
+    assert!(
+        error.contains("list name \"own\" is given twice"),
+        "{error}"
+    );
     assert!(
         error.contains(&first.spec.path.display().to_string())
             && error.contains(&second.spec.path.display().to_string()),
@@ -137,15 +142,27 @@ async fn screen_says_when_max_hits_cut_the_hits_and_how_many_scored_at_or_above_
         ..Default::default()
     };
 
-    let cut = screener.screen(request(3)).await.expect("screened").into_inner();
-    let whole = screener.screen(request(4)).await.expect("screened").into_inner();
+    let cut = screener
+        .screen(request(3))
+        .await
+        .expect("screened")
+        .into_inner();
+    let whole = screener
+        .screen(request(4))
+        .await
+        .expect("screened")
+        .into_inner();
 
     assert_eq!(
         (cut.hits.len(), cut.hits_truncated, cut.total_hit_count),
         (3, true, 4)
     );
     assert_eq!(
-        (whole.hits.len(), whole.hits_truncated, whole.total_hit_count),
+        (
+            whole.hits.len(),
+            whole.hits_truncated,
+            whole.total_hit_count
+        ),
         (4, false, 4)
     );
     assert_eq!(cut.engine_version, wire::ENGINE_VERSION);

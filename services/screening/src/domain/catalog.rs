@@ -359,7 +359,7 @@ impl WatchlistCatalog {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if !guard.get(name).is_some_and(|l| l.version == version) {
+        if guard.get(name).is_none_or(|l| l.version != version) {
             return false;
         }
         let mut next = (**guard).clone();

@@ -189,7 +189,10 @@ fn hits_cut_by_max_hits_are_counted_and_the_outcome_says_it_was_cut() {
     let cut = screen(&snapshot, &cut, DEFAULT_THRESHOLD).expect("the list exists");
     let whole = screen(&snapshot, &whole, DEFAULT_THRESHOLD).expect("the list exists");
 
-    assert_eq!((cut.hits.len(), cut.total_hits, cut.truncated()), (2, 5, true));
+    assert_eq!(
+        (cut.hits.len(), cut.total_hits, cut.truncated()),
+        (2, 5, true)
+    );
     assert_eq!(
         (whole.hits.len(), whole.total_hits, whole.truncated()),
         (5, 5, false)
