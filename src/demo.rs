@@ -12,6 +12,8 @@ use crate::{certs, tokens};
 /// The demo list, written by the stack itself: fictional people, some with names in Cyrillic
 /// and Arabic script beside their Latin spellings.
 const DEMO_WATCHLIST: &str = include_str!("demo-watchlist.csv");
+/// The name the demo list is served under.
+const DEMO_NAME: &str = "demo";
 
 /// How often the servers look for renewed certificates in the data folder.
 const RELOAD_INTERVAL_MS: u64 = 10_000;
@@ -19,6 +21,7 @@ const RELOAD_INTERVAL_MS: u64 = 10_000;
 #[derive(Debug, Parser)]
 #[command(
     name = "stack",
+    version = wire::version_with_engine!(),
     about = "Runs screening and registry together on embedded SQLite"
 )]
 pub struct Options {
@@ -48,6 +51,15 @@ pub struct Stack {
 
 impl Stack {
     pub async fn build(options: Options) -> anyhow::Result<Self> {
+        // Two lists under one name: one would silently replace the other.
+        if let Some(own) = options.watchlists.iter().find(|s| s.name == DEMO_NAME) {
+            anyhow::bail!(
+                "--watchlist {DEMO_NAME}={}:{}: the name {DEMO_NAME:?} is the built-in demo list's; \
+                 give your list another name",
+                own.format.as_str(),
+                own.path.display()
+            );
+        }
         // Databases of personal data, tokens and keys: the owner's only.
         crate::private_files::private_dir(&options.data_dir)?;
         let demo_list = options.data_dir.join("demo-watchlist.csv");
@@ -58,7 +70,7 @@ impl Stack {
         let certificates = certs::prepare(&options.data_dir)?;
 
         let mut watchlists = vec![screening::config::WatchlistSpec {
-            name: "demo".to_owned(),
+            name: DEMO_NAME.to_owned(),
             format: screening::lists::ListFormat::Csv,
             path: demo_list,
         }];
@@ -126,8 +138,16 @@ impl Stack {
         let screening = self.screening.local_addr()?;
         let tokens = self.data_dir.join("tokens");
         let certs = &self.certificates;
+        let demo_version = screening::lists::ListFiles::new()
+            .with_file("demo-watchlist.csv", DEMO_WATCHLIST.as_bytes().to_vec())
+            .version(screening::lists::ListFormat::Csv);
+        let lists = crate::banner::lines(
+            &crate::banner::served(&self.screening.served_lists()),
+            DEMO_NAME,
+            &demo_version,
+        );
         println!(
-            "\n  registry  listening on {registry} (TLS)\n  screening listening on {screening} (mutual TLS; demo watchlist loaded)\n  tokens per role in {tokens}/ (admin, intake, reviewer, viewer, case-officer, auditor, screener)\n  local CA and certificates in {tls}/ (screening asks for a client certificate: client.pem)\n\n  try:\n    grpcurl -cacert {ca} -cert {cert} -key {key} \\\n      -H \"authorization: Bearer $(cat {tokens}/screener)\" \\\n      -d '{{\"person\": {{\"names\": [{{\"fullName\": \"Зарина Холматова\"}}], \"birthDates\": [\"1984\"]}}}}' \\\n      {screening} screening.v1.ScreeningService/Screen\n    grpcurl -cacert {ca} {registry} list\n",
+            "\n  registry  listening on {registry} (TLS)\n  screening listening on {screening} (mutual TLS), serving:\n{lists}  tokens per role in {tokens}/ (admin, intake, reviewer, viewer, case-officer, auditor, screener)\n  local CA and certificates in {tls}/ (screening asks for a client certificate: client.pem)\n\n  try:\n    grpcurl -cacert {ca} -cert {cert} -key {key} \\\n      -H \"authorization: Bearer $(cat {tokens}/screener)\" \\\n      -d '{{\"person\": {{\"names\": [{{\"fullName\": \"Зарина Холматова\"}}], \"birthDates\": [\"1984\"]}}}}' \\\n      {screening} screening.v1.ScreeningService/Screen\n    grpcurl -cacert {ca} {registry} list\n",
             tokens = tokens.display(),
             tls = certs.dir.display(),
             ca = certs.ca.display(),
@@ -181,4 +201,46 @@ impl Stack {
 
 fn sqlite_url(dir: &std::path::Path, file: &str) -> String {
     format!("sqlite://{}", dir.join(file).display())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_version_names_the_matching_engine() {
+        assert_eq!(
+            Options::command().render_version().trim(),
+            format!(
+                "stack {} (matching engine {})",
+                env!("CARGO_PKG_VERSION"),
+                wire::ENGINE_VERSION
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn an_own_list_under_the_demo_name_is_refused_before_anything_starts() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let options = Options::try_parse_from([
+            "stack",
+            "--data-dir",
+            &dir.path().display().to_string(),
+            "--watchlist",
+            "demo=csv:/lists/mine.csv",
+        ])
+        .expect("valid flags");
+
+        let error = Stack::build(options).await.err().expect("refused");
+
+        assert!(
+            error
+                .to_string()
+                .contains("the name \"demo\" is the built-in demo list's"),
+            "{error}"
+        );
+        assert!(!dir.path().join("tokens").exists(), "nothing was made");
+    }
 }

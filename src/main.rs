@@ -2,6 +2,7 @@
 //! each on embedded SQLite under the data folder. For production, run the `screening` and
 //! `registry` binaries separately (see README).
 
+mod banner;
 mod certs;
 mod demo;
 mod private_files;

@@ -29,6 +29,7 @@ const REGISTRY_TOKEN: &str = "bench-registry-token";
 const INTAKE_CALLERS: usize = 16;
 
 #[derive(Debug, Parser)]
+#[command(name = "rescreen", version)]
 struct Options {
     /// sqlite or postgres.
     #[arg(long, default_value = "sqlite")]

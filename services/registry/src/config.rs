@@ -9,6 +9,7 @@ use clap::Parser;
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "registry",
+    version = wire::version_with_engine!(),
     about = "Registers people at intake and screens them against watchlists"
 )]
 pub struct Config {

@@ -12,6 +12,7 @@ use crate::lists::ListFormat;
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "screening",
+    version = wire::version_with_engine!(),
     about = "Screens people against sanctions and watchlists over gRPC"
 )]
 pub struct Config {
@@ -140,6 +141,38 @@ impl TlsConfig {
     }
 }
 
+/// Two start-up lists under one name: one would silently replace the other, so start-up
+/// stops instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "list name {} is given twice (--watchlist {}={}:{} and {}={}:{}); give each list its own name",
+    person::quoted(.name), .name, .first.0, .first.1, .name, .second.0, .second.1
+)]
+pub struct DuplicateListName {
+    pub name: String,
+    /// Format and path of each, as given.
+    pub first: (&'static str, String),
+    pub second: (&'static str, String),
+}
+
+/// Refuses start-up lists that share a name.
+///
+/// # Errors
+///
+/// `DuplicateListName` for the first name given twice.
+pub fn check_unique_names(specs: &[WatchlistSpec]) -> Result<(), DuplicateListName> {
+    for (i, spec) in specs.iter().enumerate() {
+        if let Some(earlier) = specs[..i].iter().find(|e| e.name == spec.name) {
+            return Err(DuplicateListName {
+                name: spec.name.clone(),
+                first: (earlier.format.as_str(), earlier.path.display().to_string()),
+                second: (spec.format.as_str(), spec.path.display().to_string()),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// `NAME=FORMAT:PATH`, as given on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WatchlistSpec {
@@ -224,6 +257,24 @@ mod tests {
         let plain = Config::try_parse_from(["screening", "--insecure"]).expect("valid");
         assert!(plain.tls.insecure);
         assert!(plain.tls.server_tls().expect("no TLS asked for").is_none());
+    }
+
+    #[test]
+    fn a_list_name_given_twice_is_refused_naming_both_lists() {
+        let config = Config::try_parse_from([
+            "screening",
+            "--watchlist=un=un-xml:/lists/un.xml",
+            "--watchlist=own=csv:/lists/own.csv",
+            "--watchlist=un=csv:/lists/mine.csv",
+        ])
+        .expect("each flag is valid alone");
+        let error = check_unique_names(&config.watchlists).expect_err("a name twice");
+        assert_eq!(
+            error.to_string(),
+            "list name \"un\" is given twice (--watchlist un=un-xml:/lists/un.xml and \
+             un=csv:/lists/mine.csv); give each list its own name"
+        );
+        assert!(check_unique_names(&config.watchlists[..2]).is_ok());
     }
 
     #[test]

@@ -7,18 +7,21 @@
 //! list, when the list is already being imported (`limits`), or when it would remove more of
 //! the list than the configured share without saying so: a refused import changes nothing.
 
+mod delete;
 mod limits;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use tokio_util::sync::CancellationToken;
 
-use crate::domain::catalog::{LoadedList, WatchlistCatalog};
+use crate::domain::catalog::{LoadedList, Snapshot, WatchlistCatalog};
 use crate::domain::entry::WatchlistEntry;
 use crate::lists::{self, ImportError, ListFiles, ListFormat};
-use crate::store::{SaveImportError, Store};
+use crate::store::{ImportVersion, SaveImportError, Store};
+pub use delete::DeleteFailure;
 pub use limits::{Busy, ImportSlots, MAX_IMPORTS_IN_FLIGHT};
 
 /// The share of a list's entries (in percent) a replacement may remove unless the request
@@ -31,6 +34,9 @@ pub struct Importer {
     store: Store,
     slots: Arc<ImportSlots>,
     max_removal_percent: u8,
+    /// The lists given at start-up: never deleted, and never dropped by a sync for not
+    /// being stored.
+    configured: Arc<BTreeSet<String>>,
 }
 
 /// One import as asked for.
@@ -83,7 +89,7 @@ pub async fn prepare(
     format: ListFormat,
     files: ListFiles,
 ) -> Result<LoadedList, ImportFailure> {
-    let version = files.content_hash();
+    let version = files.version(format);
     let (_, entries) = parse(format, files).await?;
     index(name, format, version, entries).await
 }
@@ -115,12 +121,19 @@ async fn index(
 }
 
 impl Importer {
-    pub fn new(catalog: Arc<WatchlistCatalog>, store: Store, max_removal_percent: u8) -> Self {
+    /// `configured` names the lists given at start-up.
+    pub fn new(
+        catalog: Arc<WatchlistCatalog>,
+        store: Store,
+        max_removal_percent: u8,
+        configured: BTreeSet<String>,
+    ) -> Self {
         Self {
             catalog,
             store,
             slots: Arc::default(),
             max_removal_percent,
+            configured: Arc::new(configured),
         }
     }
 
@@ -142,7 +155,7 @@ impl Importer {
         // Held until the list is stored and served, so that two imports of one list never
         // interleave their store and serve steps.
         let _permit = self.slots.admit(name)?;
-        let version = files.content_hash();
+        let version = files.version(format);
         let (files, entries) = parse(format, files).await?;
         // The version checked against is the one the store must still hold when this import
         // is saved; otherwise the check was against a version already gone.
@@ -166,27 +179,44 @@ impl Importer {
         Ok((served, changed))
     }
 
-    /// Serves every stored import whose version differs from the one served here.
+    /// Serves every stored import whose version differs from the one served here, and
+    /// stops serving imported lists deleted from the store.
     ///
     /// A stored import that cannot be rebuilt (one stored before a stricter rule came in)
     /// does not hold back the others: every other list is served, and the error names each
     /// list that failed. At start-up that error stops the service, as a bad start-up list
     /// does; in the sync loop it is logged.
     pub async fn sync_from_store(&self) -> anyhow::Result<()> {
+        // Read before the store: a list served here was stored before it was served, so a
+        // list in this snapshot and missing from the store below was deleted.
         let served = self.catalog.snapshot();
+        let stored_versions = self.store.import_versions().await?;
+        self.drop_deleted(&served, &stored_versions);
         let mut failed = Vec::new();
-        for stored in self.store.import_versions().await? {
+        for stored in stored_versions {
             if served
                 .get(&stored.name)
                 .is_some_and(|l| l.version == stored.version)
             {
                 continue;
             }
+            // Being imported or deleted here: the next sync looks again.
+            let Ok(_permit) = self.slots.admit(&stored.name) else {
+                continue;
+            };
             let Some(import) = self.store.load_import(&stored.name).await? else {
                 continue;
             };
             match prepare(import.name.clone(), import.format, import.files).await {
                 Ok(list) => {
+                    if list.version != import.version {
+                        // Stored under an older rule for versions (one that hashed file
+                        // names too): restamped, or every sync would take it for new, and
+                        // every import would find it replaced meanwhile.
+                        self.store
+                            .restamp_import(&import.name, &import.version, &list.version)
+                            .await?;
+                    }
                     self.serve(list).await?;
                     tracing::info!(
                         list = %import.name, version = %import.version, "stored import served"
@@ -199,6 +229,18 @@ impl Importer {
             Ok(())
         } else {
             Err(anyhow::anyhow!("rebuilding {}", failed.join("; ")))
+        }
+    }
+
+    /// Stops serving each list of `served` that was imported (not given at start-up) and is
+    /// no longer stored: it was deleted through another instance.
+    fn drop_deleted(&self, served: &Snapshot, stored: &[ImportVersion]) {
+        for list in served.values() {
+            let imported = !self.configured.contains(&list.name);
+            let still_stored = stored.iter().any(|s| s.name == list.name);
+            if imported && !still_stored && self.catalog.remove(&list.name, &list.version) {
+                tracing::info!(list = %list.name, "list deleted through another instance");
+            }
         }
     }
 

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use wire::screening::v1::screening_service_server::ScreeningServiceServer;
 
 use crate::config::{Config, WatchlistSpec};
-use crate::domain::catalog::{LoadedList, WatchlistCatalog};
+use crate::domain::catalog::{LoadedList, Snapshot, WatchlistCatalog};
 use crate::grpc::{ScreenSettings, ScreeningApi, access};
 use crate::imports::Importer;
 use crate::lists;
@@ -23,6 +23,7 @@ const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 
 pub struct Application {
     server: service_kit::GrpcServer,
+    catalog: Arc<WatchlistCatalog>,
     api: ScreeningApi,
     shutdown: CancellationToken,
 }
@@ -32,6 +33,7 @@ impl Application {
     /// is taken first, so that a restart on the same address keeps it while the lists load;
     /// connections wait until serving starts.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        crate::config::check_unique_names(&config.watchlists)?;
         let auth = AuthLayer::new(
             Credentials::from_optional_file(config.auth_tokens_file.as_deref())?,
             access::policy,
@@ -61,6 +63,7 @@ impl Application {
             catalog.clone(),
             store.clone(),
             config.max_import_removal_percent,
+            config.watchlists.iter().map(|s| s.name.clone()).collect(),
         );
         importer
             .sync_from_store()
@@ -71,7 +74,7 @@ impl Application {
             .clone()
             .spawn_sync_loop(config.import_sync_interval(), shutdown.clone());
         let api = ScreeningApi::new(
-            catalog,
+            catalog.clone(),
             importer,
             ScreenSettings {
                 default_threshold: config.default_threshold,
@@ -81,6 +84,7 @@ impl Application {
         );
         Ok(Self {
             server,
+            catalog,
             api,
             shutdown,
         })
@@ -88,6 +92,11 @@ impl Application {
 
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
         self.server.local_addr()
+    }
+
+    /// The lists served now: the start-up lists, or the stored imports that won over them.
+    pub fn served_lists(&self) -> Snapshot {
+        self.catalog.snapshot()
     }
 
     /// Serves until `stop` resolves, then drains in-flight calls.
@@ -119,7 +128,7 @@ async fn load(spec: &WatchlistSpec) -> anyhow::Result<LoadedList> {
         Ok(LoadedList::new(
             spec.name,
             spec.format,
-            files.content_hash(),
+            files.version(spec.format),
             entries,
         ))
     })

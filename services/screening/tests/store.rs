@@ -11,7 +11,7 @@ fn list(content: &str) -> LoadedList {
     LoadedList::new(
         "mine".into(),
         ListFormat::Csv,
-        files.content_hash(),
+        files.version(ListFormat::Csv),
         entries,
     )
 }

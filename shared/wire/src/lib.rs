@@ -20,5 +20,31 @@ pub mod registry {
     }
 }
 
+/// The version of the matching engine (name matching and scoring) as a string literal, for
+/// `concat!`: screening reports it in every `ScreenResponse.engine_version`, and `--version`
+/// prints it. It moves with the workspace's version, which every change to matching bumps.
+#[macro_export]
+macro_rules! engine_version {
+    () => {
+        concat!("screening-engine/", env!("CARGO_PKG_VERSION"))
+    };
+}
+
+/// `engine_version!()` as a constant.
+pub const ENGINE_VERSION: &str = engine_version!();
+
+/// What `--version` prints after a service's name: the crate's version and the engine's.
+#[macro_export]
+macro_rules! version_with_engine {
+    () => {
+        concat!(
+            env!("CARGO_PKG_VERSION"),
+            " (matching engine ",
+            $crate::engine_version!(),
+            ")"
+        )
+    };
+}
+
 /// Encoded `FileDescriptorSet` of every proto file, for server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("descriptor");

@@ -37,6 +37,10 @@ fn options() -> Options {
         bulk: 20_000,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-V" || a == "--version") {
+        println!("intake-bench {}", env!("CARGO_PKG_VERSION"));
+        std::process::exit(0);
+    }
     for pair in args.chunks(2) {
         let value = pair.get(1).map(String::as_str).unwrap_or_default();
         match pair[0].as_str() {

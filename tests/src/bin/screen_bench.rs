@@ -42,6 +42,10 @@ fn options() -> Options {
         brute_force_queries: 200,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-V" || a == "--version") {
+        println!("screen-bench {}", env!("CARGO_PKG_VERSION"));
+        std::process::exit(0);
+    }
     for pair in args.chunks(2) {
         let value = pair.get(1).map(String::as_str).unwrap_or_default();
         let number = |current: usize| value.parse().unwrap_or(current);

@@ -9,7 +9,11 @@ use screening::evaluation::generated::default_devsets_dir;
 use screening::evaluation::{Floors, Options, default_data_dir, evaluate};
 
 #[derive(Debug, Parser)]
-#[command(about = "Screening quality on the labelled development sets")]
+#[command(
+    name = "evaluate",
+    version,
+    about = "Screening quality on the labelled development sets"
+)]
 struct Args {
     /// The folder holding `labeled/` and `watchlists/`.
     #[arg(long, default_value_os_t = default_data_dir())]

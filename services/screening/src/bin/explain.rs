@@ -14,6 +14,7 @@ use person::{Person, PersonName};
 use screening::evaluation::{Lists, default_data_dir, sets::country_code};
 
 #[derive(Debug, Parser)]
+#[command(name = "explain", version)]
 struct Args {
     /// One name to screen, or two to compare.
     #[arg(num_args = 1..=2, required = true)]

@@ -352,6 +352,25 @@ impl WatchlistCatalog {
         true
     }
 
+    /// Stops serving list `name`, provided that `version` of it is served (a version
+    /// served since is left alone). Returns whether it was removed; watchers are told.
+    pub fn remove(&self, name: &str, version: &str) -> bool {
+        let mut guard = match self.lists.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if guard.get(name).is_none_or(|l| l.version != version) {
+            return false;
+        }
+        let mut next = (**guard).clone();
+        next.remove(name);
+        let next = Arc::new(next);
+        *guard = next.clone();
+        drop(guard);
+        self.changes.send_replace(next);
+        true
+    }
+
     /// A receiver that holds the current snapshot and is notified of every change.
     pub fn subscribe(&self) -> watch::Receiver<Snapshot> {
         self.changes.subscribe()

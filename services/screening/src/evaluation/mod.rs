@@ -157,7 +157,7 @@ fn load(name: &str, format: ListFormat, path: &Path, strip: bool) -> anyhow::Res
     Ok(LoadedList::new(
         name.to_owned(),
         format,
-        files.content_hash(),
+        files.version(format),
         entries,
     ))
 }

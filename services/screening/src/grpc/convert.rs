@@ -71,6 +71,8 @@ pub fn screen_response(request_id: String, outcome: ScreenOutcome) -> pb::Screen
     pb::ScreenResponse {
         request_id,
         matched: outcome.matched(),
+        hits_truncated: outcome.truncated(),
+        total_hit_count: u32::try_from(outcome.total_hits).unwrap_or(u32::MAX),
         threshold: outcome.threshold,
         hits: outcome.hits.into_iter().map(hit).collect(),
         watchlist_versions: outcome
@@ -80,6 +82,7 @@ pub fn screen_response(request_id: String, outcome: ScreenOutcome) -> pb::Screen
             .collect(),
         field_violations: Vec::new(),
         incomplete: !outcome.complete,
+        engine_version: wire::ENGINE_VERSION.to_owned(),
     }
 }
 

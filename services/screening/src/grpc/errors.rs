@@ -5,7 +5,7 @@ use service_kit::errors::{internal, invalid_argument};
 use tonic::Status;
 
 use crate::domain::screen::ScreenError;
-use crate::imports::{Busy, ImportFailure};
+use crate::imports::{Busy, DeleteFailure, ImportFailure};
 use crate::lists;
 
 /// Everything a screening handler can fail with.
@@ -13,6 +13,8 @@ use crate::lists;
 pub enum ApiError {
     #[error("invalid request: {0}")]
     InvalidArgument(FieldViolations),
+    #[error("{0}")]
+    NotFound(String),
     /// Another import of the same list is in progress, or replaced it meanwhile: retrying
     /// after it is done can work.
     #[error("{0}")]
@@ -20,7 +22,8 @@ pub enum ApiError {
     /// Too many imports at once on this instance.
     #[error("{0}")]
     ResourceExhausted(String),
-    /// The request would remove more of a list than allowed without saying so.
+    /// The request would remove more of a list than allowed without saying so, or delete a
+    /// list that must stay.
     #[error("{0}")]
     FailedPrecondition(String),
     #[error(transparent)]
@@ -66,10 +69,28 @@ impl ApiError {
     }
 }
 
+impl From<DeleteFailure> for ApiError {
+    fn from(failure: DeleteFailure) -> Self {
+        match failure {
+            DeleteFailure::NotFound(_) => ApiError::NotFound(failure.to_string()),
+            DeleteFailure::Configured(_) | DeleteFailure::LastList(_) => {
+                ApiError::FailedPrecondition(failure.to_string())
+            }
+            DeleteFailure::Busy(busy @ Busy::List(_)) => ApiError::Aborted(busy.to_string()),
+            DeleteFailure::Busy(busy @ Busy::Everything) => {
+                ApiError::ResourceExhausted(busy.to_string())
+            }
+            DeleteFailure::ChangedMeanwhile(message) => ApiError::Aborted(message),
+            DeleteFailure::Unexpected(error) => ApiError::Unexpected(error),
+        }
+    }
+}
+
 impl From<ApiError> for Status {
     fn from(error: ApiError) -> Self {
         match error {
             ApiError::InvalidArgument(violations) => invalid_argument(&violations),
+            ApiError::NotFound(message) => Status::not_found(message),
             ApiError::Aborted(message) => Status::aborted(message),
             ApiError::ResourceExhausted(message) => Status::resource_exhausted(message),
             ApiError::FailedPrecondition(message) => Status::failed_precondition(message),

@@ -1,4 +1,4 @@
-//! Validation of `ImportWatchlist` requests.
+//! Validation of `ImportWatchlist` and `DeleteWatchlist` requests.
 
 use person::FieldViolations;
 use wire::screening::v1 as pb;
@@ -86,5 +86,23 @@ impl TryFrom<pb::ImportWatchlistRequest> for ImportRequest {
             }),
             _ => Err(violations),
         }
+    }
+}
+
+/// A validated deletion: the name of a list.
+pub struct DeleteRequest {
+    pub name: String,
+}
+
+impl TryFrom<pb::DeleteWatchlistRequest> for DeleteRequest {
+    type Error = FieldViolations;
+
+    fn try_from(request: pb::DeleteWatchlistRequest) -> Result<Self, Self::Error> {
+        let mut violations = FieldViolations::new();
+        if let Err(description) = validate_list_name(&request.name) {
+            violations.add("name", description);
+            return Err(violations);
+        }
+        Ok(DeleteRequest { name: request.name })
     }
 }

@@ -24,7 +24,7 @@ use crate::domain::catalog::{Snapshot, WatchlistCatalog};
 use crate::domain::screen::{ScreenOutcome, ScreenQuery, screen_within};
 use crate::imports::Importer;
 pub use errors::ApiError;
-use import::ImportRequest;
+use import::{DeleteRequest, ImportRequest};
 
 /// How many responses a `ScreenStream` may run ahead of a slow client.
 const STREAM_BUFFER: usize = 64;
@@ -141,8 +141,7 @@ impl ScreeningService for ScreeningApi {
         &self,
         request: Request<pb::ImportWatchlistRequest>,
     ) -> Result<Response<pb::ImportWatchlistResponse>, Status> {
-        let imported_by = service_kit::auth::principal(&request)
-            .map_or_else(|| "unknown".to_owned(), |p| p.name.clone());
+        let imported_by = caller(&request);
         let ImportRequest { order, files } =
             ImportRequest::try_from(request.into_inner()).map_err(ApiError::from)?;
         let (list, changed) = self
@@ -153,6 +152,23 @@ impl ScreeningService for ScreeningApi {
         Ok(Response::new(pb::ImportWatchlistResponse {
             watchlist: Some(convert::watchlist(&list)),
             changed,
+        }))
+    }
+
+    async fn delete_watchlist(
+        &self,
+        request: Request<pb::DeleteWatchlistRequest>,
+    ) -> Result<Response<pb::DeleteWatchlistResponse>, Status> {
+        let deleted_by = caller(&request);
+        let DeleteRequest { name } =
+            DeleteRequest::try_from(request.into_inner()).map_err(ApiError::from)?;
+        let list = self
+            .importer
+            .delete(&name, &deleted_by)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(Response::new(pb::DeleteWatchlistResponse {
+            watchlist: Some(convert::watchlist(&list)),
         }))
     }
 
@@ -181,6 +197,11 @@ impl ScreeningService for ScreeningApi {
         });
         Ok(Response::new(stream))
     }
+}
+
+/// The principal a call is recorded under.
+fn caller<T>(request: &Request<T>) -> String {
+    service_kit::auth::principal(request).map_or_else(|| "unknown".to_owned(), |p| p.name.clone())
 }
 
 /// A response stream fed by a task; the task ends when the client goes away.

@@ -122,7 +122,7 @@ pub enum ListFormat {
     Csv,
 }
 
-/// The raw files of one list, by file name. Hashing the files gives the list's version.
+/// The raw files of one list, by file name. Hashing their content gives the list's version.
 #[derive(Debug, Clone, Default)]
 pub struct ListFiles {
     files: Vec<(String, Vec<u8>)>,
@@ -253,13 +253,22 @@ impl ListFiles {
         }
     }
 
-    /// A content hash over every file (name and bytes), so that the same content always gets
-    /// the same version and any change gets a new one.
-    pub fn content_hash(&self) -> String {
+    /// The list's version: a hash of its content alone, so that the same content always
+    /// gets the same version, whatever the files were called or where they came from, and
+    /// any change gets a new one. A file's name counts only where it says what the file
+    /// holds: OFAC's `sdn.csv` and `alt.csv` are different parts of a list, while the one
+    /// file of `un-xml` and `csv` may be called anything.
+    pub fn version(&self, format: ListFormat) -> String {
+        let names_matter = match format {
+            ListFormat::OfacCsv => true,
+            ListFormat::UnXml | ListFormat::Csv => false,
+        };
         let mut hasher = Sha256::new();
         for (name, content) in &self.files {
-            hasher.update((name.len() as u64).to_le_bytes());
-            hasher.update(name.as_bytes());
+            if names_matter {
+                hasher.update((name.len() as u64).to_le_bytes());
+                hasher.update(name.as_bytes());
+            }
             hasher.update((content.len() as u64).to_le_bytes());
             hasher.update(content);
         }

@@ -96,3 +96,30 @@ fn read_files_keeps_the_name_of_a_single_file_list() {
     let missing = read_files(ListFormat::UnXml, &dir.path().join("nope.xml"));
     assert!(matches!(missing, Err(ImportError::Io { .. })));
 }
+
+#[test]
+fn the_same_content_under_another_file_name_is_the_same_version() {
+    let content = b"id,name\n1,Ivan Petrov\n".to_vec();
+    for format in [ListFormat::Csv, ListFormat::UnXml] {
+        let one = ListFiles::new().with_file("list.csv", content.clone());
+        let other = ListFiles::new().with_file("/lists/2024-05-03/own.csv", content.clone());
+        assert_eq!(one.version(format), other.version(format), "{format:?}");
+    }
+    let changed = ListFiles::new().with_file("list.csv", b"id,name\n1,Ivan Petrova\n".to_vec());
+    assert_ne!(
+        changed.version(ListFormat::Csv),
+        ListFiles::new()
+            .with_file("list.csv", content)
+            .version(ListFormat::Csv)
+    );
+}
+
+#[test]
+fn an_ofac_file_under_another_role_is_another_version() {
+    let as_sdn = ListFiles::new().with_file("sdn.csv", SDN_ROW.into());
+    let as_consolidated = ListFiles::new().with_file("cons_prim.csv", SDN_ROW.into());
+    assert_ne!(
+        as_sdn.version(ListFormat::OfacCsv),
+        as_consolidated.version(ListFormat::OfacCsv)
+    );
+}

@@ -2,7 +2,7 @@
 
 mod imports;
 
-pub use imports::{ImportVersion, SaveImportError, StoredImport};
+pub use imports::{DeleteImportError, Deletion, ImportVersion, SaveImportError, StoredImport};
 
 use anyhow::Context;
 use sqlx::{AnyPool, Row};

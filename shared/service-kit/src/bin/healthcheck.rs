@@ -158,8 +158,18 @@ async fn check(options: &Options) -> Result<ServingStatus, String> {
 }
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Asked for, help and the version go to stdout and succeed; only bad usage exits 2.
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    if args.iter().any(|a| a == "-V" || a == "--version") {
+        println!("healthcheck {}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
     let env = |name: &str| std::env::var(name).ok();
-    let options = match parse(std::env::args().skip(1), env) {
+    let options = match parse(args, env) {
         Ok(options) => options,
         Err(message) => {
             if !message.is_empty() {

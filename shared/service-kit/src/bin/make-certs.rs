@@ -154,6 +154,12 @@ fn make(dir: &Path, service_uid: u32) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag] = args.as_slice()
+        && (flag == "-V" || flag == "--version")
+    {
+        println!("make-certs {}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
     let (dir, uid) = match args.as_slice() {
         [dir] => (PathBuf::from(dir), Ok(DEFAULT_SERVICE_UID)),
         [dir, uid] => (PathBuf::from(dir), uid.parse::<u32>()),

@@ -105,10 +105,12 @@ pub fn screen_with(
             .then_with(|| a.watchlist.cmp(&b.watchlist))
             .then_with(|| a.entry_id.cmp(&b.entry_id))
     });
+    let total_hits = hits.len();
     hits.truncate(max_hits);
 
     Ok(ScreenOutcome {
         hits,
+        total_hits,
         threshold,
         complete: !budget.exhausted(),
         versions: lists

@@ -21,6 +21,9 @@ pub struct ScreenQuery {
 pub struct ScreenOutcome {
     pub hits: Vec<Hit>,
     pub threshold: f64,
+    /// How many entries scored at or above the threshold; more than `hits` holds when
+    /// `max_hits` cut them.
+    pub total_hits: usize,
     /// (list name, version) of every list screened against.
     pub versions: Vec<(String, String)>,
     /// False when the work budget (`budget.rs`) stopped the search before every candidate
@@ -31,6 +34,11 @@ pub struct ScreenOutcome {
 impl ScreenOutcome {
     pub fn matched(&self) -> bool {
         !self.hits.is_empty()
+    }
+
+    /// Whether `max_hits` left out hits at or above the threshold.
+    pub fn truncated(&self) -> bool {
+        self.total_hits > self.hits.len()
     }
 }
 

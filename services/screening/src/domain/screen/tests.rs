@@ -167,3 +167,34 @@ fn an_unrelated_name_raises_no_hit() {
     .expect("the list exists");
     assert!(!outcome.matched());
 }
+
+#[test]
+fn hits_cut_by_max_hits_are_counted_and_the_outcome_says_it_was_cut() {
+    let namesakes: Vec<WatchlistEntry> = (0..5)
+        .map(|i| {
+            entry(
+                &format!("N-{i}"),
+                &[("Ivan Petrovich SIDOROV", NameKind::Primary)],
+                "1970",
+            )
+        })
+        .collect();
+    let list = LoadedList::new("many".into(), ListFormat::Csv, "v1".into(), namesakes);
+    let snapshot: Snapshot = Arc::new(BTreeMap::from([("many".to_owned(), Arc::new(list))]));
+    let mut cut = query("Ivan Sidorov", Some("1970"));
+    cut.max_hits = Some(2);
+    let mut whole = cut.clone();
+    whole.max_hits = Some(5);
+
+    let cut = screen(&snapshot, &cut, DEFAULT_THRESHOLD).expect("the list exists");
+    let whole = screen(&snapshot, &whole, DEFAULT_THRESHOLD).expect("the list exists");
+
+    assert_eq!(
+        (cut.hits.len(), cut.total_hits, cut.truncated()),
+        (2, 5, true)
+    );
+    assert_eq!(
+        (whole.hits.len(), whole.total_hits, whole.truncated()),
+        (5, 5, false)
+    );
+}
