@@ -284,7 +284,10 @@ async fn the_history_records_who_did_what_and_under_which_request(kind: Database
         ]
     );
     assert_eq!(history.events[0].request_id, "case-1");
-    assert_eq!(history.events[2].request_id, "desk-7-lookup-42");
+    // The caller's header is kept apart from the registry's own id for the call.
+    assert_eq!(history.events[2].caller_request_id, "desk-7-lookup-42");
+    assert_ne!(history.events[2].request_id, "desk-7-lookup-42");
+    assert!(!history.events[2].request_id.is_empty());
     assert!(history.events.iter().all(|e| e.event_time.is_some()));
     assert!(history.events[4].details.contains("identified -> located"));
 }
