@@ -201,9 +201,7 @@ impl Intake {
         self.store.record_reads(&[event]).await?;
         match outcome {
             Replay::Served => Ok(existing),
-            Replay::Reused => Err(IntakeError::RequestIdReused(
-                request_id.as_str().to_owned(),
-            )),
+            Replay::Reused => Err(IntakeError::RequestIdReused(request_id.as_str().to_owned())),
             Replay::Taken => Err(IntakeError::RequestIdTaken(request_id.as_str().to_owned())),
         }
     }

@@ -30,7 +30,9 @@ fn subject(request_id: &str, created_by: &str) -> Subject {
 
 async fn the_trail_keeps_the_callers_request_id_beside_the_registrys(kind: DatabaseKind) {
     let database = TestDatabase::fresh(kind).await;
-    let store = Store::connect(database.url()).await.expect("the store opens");
+    let store = Store::connect(database.url())
+        .await
+        .expect("the store opens");
     let created = subject("r-1", "desk-7");
     let desk = Actor::principal("desk-7").with_caller_request_id(Some("desk-7-call-1".into()));
     let creation = AuditEvent::new(created.id, AuditAction::Created, &desk, "r-1", "created");
@@ -41,7 +43,15 @@ async fn the_trail_keeps_the_callers_request_id_beside_the_registrys(kind: Datab
     // More reads than one statement holds, as a long listing records.
     let reader = Actor::principal("viewer-1");
     let reads: Vec<AuditEvent> = (0..300)
-        .map(|_| AuditEvent::new(created.id, AuditAction::Read, &reader, "call-2", "ListSubjects"))
+        .map(|_| {
+            AuditEvent::new(
+                created.id,
+                AuditAction::Read,
+                &reader,
+                "call-2",
+                "ListSubjects",
+            )
+        })
         .collect();
     store.record_reads(&reads).await.expect("reads recorded");
 

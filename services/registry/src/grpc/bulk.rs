@@ -44,8 +44,7 @@ pub fn intake_stream(
             let Ok(permit) = permits.clone().acquire_owned().await else {
                 break;
             };
-            let (intake, requester, sender) =
-                (intake.clone(), requester.clone(), sender.clone());
+            let (intake, requester, sender) = (intake.clone(), requester.clone(), sender.clone());
             tokio::spawn(async move {
                 for response in intake_batch(&intake, &requester, items).await {
                     if sender.send(Ok(response)).await.is_err() {

@@ -52,7 +52,15 @@ impl RegistryApi {
     ) -> Result<(), ApiError> {
         let events: Vec<AuditEvent> = subjects
             .iter()
-            .map(|s| AuditEvent::new(s.id, AuditAction::Read, &caller.actor, &caller.call_id, method))
+            .map(|s| {
+                AuditEvent::new(
+                    s.id,
+                    AuditAction::Read,
+                    &caller.actor,
+                    &caller.call_id,
+                    method,
+                )
+            })
             .collect();
         Ok(self.store.record_reads(&events).await?)
     }
@@ -155,7 +163,8 @@ impl RegistryService for RegistryApi {
         let caller = Caller::of(&request);
         let id = convert::subject_id("id", &request.into_inner().id).map_err(ApiError::from)?;
         let subject = self.readable(id, &caller, "GetSubject").await?;
-        self.record_reads(&[&subject], &caller, "GetSubject").await?;
+        self.record_reads(&[&subject], &caller, "GetSubject")
+            .await?;
         Ok(Response::new(convert::subject(&subject)))
     }
 

@@ -104,15 +104,14 @@ impl EventRow {
     fn into_event(self) -> anyhow::Result<AuditEvent> {
         let action = AuditAction::ALL
             .into_iter()
-        .find(|a| a.as_str() == self.action)
-        .with_context(|| format!("audit event {} has an unknown action", self.id))?;
+            .find(|a| a.as_str() == self.action)
+            .with_context(|| format!("audit event {} has an unknown action", self.id))?;
         Ok(AuditEvent {
             id: Uuid::parse_str(&self.id).context("a stored audit id")?,
             subject_id: Uuid::parse_str(&self.subject_id).context("a stored subject id")?,
             action,
-            actor: Actor::principal(&self.actor).with_caller_request_id(
-                Some(self.caller_request_id).filter(|id| !id.is_empty()),
-            ),
+            actor: Actor::principal(&self.actor)
+                .with_caller_request_id(Some(self.caller_request_id).filter(|id| !id.is_empty())),
             request_id: self.request_id,
             at: from_millis(self.at_ms)?,
             details: self.details,
