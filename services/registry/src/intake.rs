@@ -53,7 +53,9 @@ impl Intake {
         let screening = match self.screening.screen(&person).await {
             Ok(result) => Screening::completed(result, now(), &[]),
             Err(unavailable) => {
-                tracing::warn!(code = ?unavailable.code, "screening unavailable; subject recorded as pending");
+                // The connection's warnings say why (rate-limited, see `screening_link`); one
+                // warning per intake would flood the log while screening is down.
+                tracing::debug!(code = ?unavailable.code, "screening unavailable; subject recorded as pending");
                 Screening::pending()
             }
         };
@@ -80,7 +82,7 @@ impl Intake {
                 })
                 .collect(),
             Err(unavailable) => {
-                tracing::warn!(code = ?unavailable.code, count = people.len(), "screening unavailable; subjects recorded as pending");
+                tracing::debug!(code = ?unavailable.code, count = people.len(), "screening unavailable; subjects recorded as pending");
                 vec![Screening::pending(); people.len()]
             }
         };

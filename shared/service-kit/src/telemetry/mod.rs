@@ -28,12 +28,19 @@ where
 {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let json = std::env::var("LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
-    init_with(writer, filter, json);
+    install(writer, filter, json);
 }
 
-/// `init` with the filter and format given rather than read from the environment (for tests
-/// that read the lines back).
-pub fn init_with<W>(writer: W, filter: EnvFilter, json: bool)
+/// `init` with the filter (`RUST_LOG` syntax) and format given rather than read from the
+/// environment, for tests that read the lines back.
+pub fn init_with<W>(writer: W, filter: &str, json: bool)
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
+    install(writer, EnvFilter::new(filter), json);
+}
+
+fn install<W>(writer: W, filter: EnvFilter, json: bool)
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
