@@ -19,6 +19,10 @@ pub fn token_for(role: &str) -> String {
     format!("test-token-{role}")
 }
 
+/// A second principal with the registry's intake role, as `registry_client_as` takes it
+/// (its principal is `test-intake-2`).
+pub const SECOND_INTAKE: &str = "intake-2";
+
 /// The registry's own token towards screening.
 pub const REGISTRY_SERVICE_ROLE: &str = "registry-service";
 
@@ -70,7 +74,9 @@ fn registry_tokens_file() -> PathBuf {
             "auditor",
             "admin",
         ];
-        let grants: Vec<(&str, &str)> = roles.iter().map(|r| (*r, *r)).collect();
+        let mut grants: Vec<(&str, &str)> = roles.iter().map(|r| (*r, *r)).collect();
+        // A second intake principal, for what one intake desk may see of another's subjects.
+        grants.push((SECOND_INTAKE, "intake"));
         tokens_file("registry", &grants)
     })
     .clone()

@@ -284,7 +284,10 @@ async fn the_history_records_who_did_what_and_under_which_request(kind: Database
         ]
     );
     assert_eq!(history.events[0].request_id, "case-1");
-    assert_eq!(history.events[2].request_id, "desk-7-lookup-42");
+    // The caller's header is kept apart from the registry's own id for the call.
+    assert_eq!(history.events[2].caller_request_id, "desk-7-lookup-42");
+    assert_ne!(history.events[2].request_id, "desk-7-lookup-42");
+    assert!(!history.events[2].request_id.is_empty());
     assert!(history.events.iter().all(|e| e.event_time.is_some()));
     assert!(history.events[4].details.contains("identified -> located"));
 }
@@ -328,7 +331,10 @@ async fn history_pages_and_refuses_unknown_subjects(kind: DatabaseKind) {
         .await
         .expect_err("unknown");
 
-    assert_eq!((first.events.len(), second.events.len()), (3, 2));
+    // Created, screened, three reads, and the read of the first page itself.
+    assert_eq!((first.events.len(), second.events.len()), (3, 3));
+    assert_eq!(second.events[2].action, "read");
+    assert_eq!(second.events[2].details, "ListSubjectHistory");
     assert!(second.next_page_token.is_empty());
     assert_eq!(unknown.code(), tonic::Code::NotFound);
 }

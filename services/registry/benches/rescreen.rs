@@ -196,6 +196,7 @@ async fn screening_alone(port: u16, people: usize) -> anyhow::Result<f64> {
         .connect_lazy();
     let client = registry::screening_client::ScreeningClient::new(
         channel,
+        &format!("http://127.0.0.1:{port}"),
         Duration::from_secs(30),
         Some(REGISTRY_TOKEN.to_owned()),
     )?;

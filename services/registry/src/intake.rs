@@ -19,10 +19,22 @@ pub struct Intake {
     screening: ScreeningClient,
 }
 
+/// Who asks for an intake, as far as a replay of a taken request id is concerned.
+#[derive(Debug, Clone)]
+pub struct Requester {
+    pub actor: Actor,
+    /// Whether the caller's roles let it read every subject (not only those it registered).
+    pub reads_every_subject: bool,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
+    /// The caller may see the subject under this id, and it holds another person.
     #[error("request id {} was already used for a different person", person::quoted(.0))]
     RequestIdReused(String),
+    /// Another principal's intake holds this id; the caller learns nothing about it.
+    #[error("request id {} is already taken; use another one", person::quoted(.0))]
+    RequestIdTaken(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -36,16 +48,18 @@ impl Intake {
         &self,
         request_id: RequestId,
         person: Person,
-        actor: &Actor,
+        requester: &Requester,
     ) -> Result<Subject, IntakeError> {
         let screening = match self.screening.screen(&person).await {
             Ok(result) => Screening::completed(result, now(), &[]),
             Err(unavailable) => {
-                tracing::warn!(code = ?unavailable.code, "screening unavailable; subject recorded as pending");
+                // The connection's warnings say why (rate-limited, see `screening_link`); one
+                // warning per intake would flood the log while screening is down.
+                tracing::debug!(code = ?unavailable.code, "screening unavailable; subject recorded as pending");
                 Screening::pending()
             }
         };
-        self.record(request_id, person, screening, actor).await
+        self.record(request_id, person, screening, requester).await
     }
 
     /// Takes in many people at once, screened together on one `ScreenStream`; each gets its
@@ -53,8 +67,9 @@ impl Intake {
     pub async fn create_many(
         &self,
         people: Vec<(RequestId, Person)>,
-        actor: &Actor,
+        requester: &Requester,
     ) -> Vec<Result<Subject, IntakeError>> {
+        let actor = &requester.actor;
         let persons: Vec<&Person> = people.iter().map(|(_, person)| person).collect();
         let screenings: Vec<Screening> = match self.screening.screen_many(&persons).await {
             Ok(results) => results
@@ -67,7 +82,7 @@ impl Intake {
                 })
                 .collect(),
             Err(unavailable) => {
-                tracing::warn!(code = ?unavailable.code, count = people.len(), "screening unavailable; subjects recorded as pending");
+                tracing::debug!(code = ?unavailable.code, count = people.len(), "screening unavailable; subjects recorded as pending");
                 vec![Screening::pending(); people.len()]
             }
         };
@@ -86,19 +101,16 @@ impl Intake {
             .iter()
             .map(|(subject, fingerprint, _)| (subject.request_id.clone(), fingerprint.clone()))
             .collect();
-        let mut written = self
-            .store
-            .insert_subjects(prepared)
-            .await
-            .into_iter()
-            .zip(keys)
-            .map(|(inserted, (request_id, fingerprint))| {
-                resolve(
-                    inserted.map_err(IntakeError::from),
-                    &fingerprint,
-                    &request_id,
-                )
-            });
+        let inserted = self.store.insert_subjects(prepared).await;
+        let mut written = Vec::with_capacity(inserted.len());
+        for (inserted, (request_id, fingerprint)) in inserted.into_iter().zip(keys) {
+            let inserted = inserted.map_err(IntakeError::from);
+            written.push(
+                self.resolve(inserted, &fingerprint, &request_id, requester)
+                    .await,
+            );
+        }
+        let mut written = written.into_iter();
         outcomes
             .into_iter()
             .map(|outcome| {
@@ -113,23 +125,106 @@ impl Intake {
             .collect()
     }
 
-    /// Commits a subject with the screening it got; a taken request id returns the first
-    /// subject (a retry) or an error (the id reused for someone else).
+    /// Commits a subject with the screening it got; a taken request id is a replay (see
+    /// `replay`).
     async fn record(
         &self,
         request_id: RequestId,
         person: Person,
         screening: Screening,
-        actor: &Actor,
+        requester: &Requester,
     ) -> Result<Subject, IntakeError> {
-        let (subject, fingerprint, audit) = new_subject(request_id, person, screening, actor)?;
+        let (subject, fingerprint, audit) =
+            new_subject(request_id, person, screening, &requester.actor)?;
         let request_id = subject.request_id.clone();
         let inserted = self
             .store
             .insert_subject(&subject, &fingerprint, &audit)
             .await
             .map_err(IntakeError::from);
-        resolve(inserted, &fingerprint, &request_id)
+        self.resolve(inserted, &fingerprint, &request_id, requester)
+            .await
+    }
+
+    async fn resolve(
+        &self,
+        inserted: Result<Inserted, IntakeError>,
+        fingerprint: &str,
+        request_id: &RequestId,
+        requester: &Requester,
+    ) -> Result<Subject, IntakeError> {
+        match inserted? {
+            Inserted::Created(subject) => Ok(subject),
+            // A retry, a reuse of the id, or a race with a call under the same id that
+            // committed first.
+            Inserted::Existing {
+                subject,
+                fingerprint: existing,
+            } => {
+                self.replay(subject, existing == fingerprint, request_id, requester)
+                    .await
+            }
+        }
+    }
+
+    /// Answers an intake whose request id is taken. A replay returns the subject only to a
+    /// caller who could read it anyway (its creator, or a role that reads every subject) and
+    /// only when it holds the same person; anyone else gets `ALREADY_EXISTS` with the same
+    /// words whichever person the id holds, so that a replay tells a stranger nothing about
+    /// whom another principal registered. Either way the subject's trail records the replay
+    /// before the answer goes out: request ids cannot be probed unaudited.
+    async fn replay(
+        &self,
+        existing: Subject,
+        same_person: bool,
+        request_id: &RequestId,
+        requester: &Requester,
+    ) -> Result<Subject, IntakeError> {
+        let own = existing.registered_by(requester.actor.as_str());
+        let outcome = replay_outcome(own, same_person, requester.reads_every_subject);
+        let (action, details) = match outcome {
+            Replay::Served => (AuditAction::Read, "CreateSubject replayed"),
+            Replay::Reused => (
+                AuditAction::ReplayRefused,
+                "request id reused for a different person",
+            ),
+            Replay::Taken => (
+                AuditAction::ReplayRefused,
+                "request id of another principal's intake",
+            ),
+        };
+        let event = AuditEvent::new(
+            existing.id,
+            action,
+            &requester.actor,
+            request_id.as_str(),
+            details,
+        );
+        self.store.record_reads(&[event]).await?;
+        match outcome {
+            Replay::Served => Ok(existing),
+            Replay::Reused => Err(IntakeError::RequestIdReused(request_id.as_str().to_owned())),
+            Replay::Taken => Err(IntakeError::RequestIdTaken(request_id.as_str().to_owned())),
+        }
+    }
+}
+
+/// What a replay of a taken request id gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    /// The subject, as a retry of the caller's own intake.
+    Served,
+    /// `ALREADY_EXISTS`, saying the id holds another person (the caller may read it).
+    Reused,
+    /// `ALREADY_EXISTS`, saying nothing of the subject under the id.
+    Taken,
+}
+
+fn replay_outcome(own: bool, same_person: bool, reads_every_subject: bool) -> Replay {
+    match (own || reads_every_subject, same_person) {
+        (true, true) => Replay::Served,
+        (true, false) => Replay::Reused,
+        (false, _) => Replay::Taken,
     }
 }
 
@@ -154,6 +249,7 @@ fn new_subject(
         created_at,
         updated_at: created_at,
         revision: 1,
+        created_by: actor.as_str().to_owned(),
     };
     let mut audit = vec![AuditEvent::new(
         subject.id,
@@ -166,34 +262,6 @@ fn new_subject(
         audit.push(screened_event(&subject, actor, request_id.as_str()));
     }
     Ok((subject, fingerprint, audit))
-}
-
-fn resolve(
-    inserted: Result<Inserted, IntakeError>,
-    fingerprint: &str,
-    request_id: &RequestId,
-) -> Result<Subject, IntakeError> {
-    match inserted? {
-        Inserted::Created(subject) => Ok(subject),
-        // Another call with the same request id committed first.
-        Inserted::Existing {
-            subject: existing,
-            fingerprint: existing_fingerprint,
-        } => same_intake(existing, &existing_fingerprint, fingerprint, request_id),
-    }
-}
-
-fn same_intake(
-    existing: Subject,
-    existing_fingerprint: &str,
-    fingerprint: &str,
-    request_id: &RequestId,
-) -> Result<Subject, IntakeError> {
-    if existing_fingerprint == fingerprint {
-        Ok(existing)
-    } else {
-        Err(IntakeError::RequestIdReused(request_id.as_str().to_owned()))
-    }
 }
 
 /// The audit record of a completed screening: its outcome and the list versions, not the
@@ -223,4 +291,27 @@ pub fn screened_event(subject: &Subject, actor: &Actor, request_id: &str) -> Aud
 fn fingerprint(person: &Person) -> anyhow::Result<String> {
     let canonical = serde_json::to_vec(person).context("encoding a person")?;
     Ok(hex::encode(Sha256::digest(&canonical)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn its_creator_replaying_the_same_person_gets_the_subject_and_another_person_a_refusal() {
+        assert_eq!(replay_outcome(true, true, false), Replay::Served);
+        assert_eq!(replay_outcome(true, false, false), Replay::Reused);
+    }
+
+    #[test]
+    fn another_intake_principal_is_refused_alike_whichever_person_it_sends() {
+        assert_eq!(replay_outcome(false, true, false), Replay::Taken);
+        assert_eq!(replay_outcome(false, false, false), Replay::Taken);
+    }
+
+    #[test]
+    fn a_role_that_reads_every_subject_replays_any_intake() {
+        assert_eq!(replay_outcome(false, true, true), Replay::Served);
+        assert_eq!(replay_outcome(false, false, true), Replay::Reused);
+    }
 }

@@ -6,6 +6,7 @@ pub mod domain;
 pub mod grpc;
 pub mod intake;
 pub mod screening_client;
+pub mod screening_link;
 pub mod startup;
 pub mod store;
 pub mod workers;

@@ -1,6 +1,7 @@
 //! The registry's view of the screening service: one call, with a deadline, whose failure
 //! is an ordinary outcome (the subject waits as PENDING) rather than an error for the caller.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -15,6 +16,7 @@ use crate::domain::screening::{
     ListVersion, RecordedAdjustment, RecordedExplanation, RecordedHit, RecordedNamePart,
     ScreeningResult,
 };
+use crate::screening_link::ScreeningLink;
 
 #[derive(Clone)]
 pub struct ScreeningClient {
@@ -22,6 +24,8 @@ pub struct ScreeningClient {
     timeout: Duration,
     /// `Bearer <token>`, ready to send; never logged.
     authorization: Option<MetadataValue<Ascii>>,
+    /// Where failures of the connection are logged, rate-limited.
+    link: Arc<ScreeningLink>,
 }
 
 impl std::fmt::Debug for ScreeningClient {
@@ -41,9 +45,14 @@ pub struct ScreeningUnavailable {
 }
 
 impl ScreeningClient {
-    /// Calls screening over `channel`, which connects lazily, so that the registry starts
-    /// (and takes intakes) while screening is down.
-    pub fn new(channel: Channel, timeout: Duration, token: Option<String>) -> anyhow::Result<Self> {
+    /// Calls screening (at `addr`, as logs name it) over `channel`, which connects lazily,
+    /// so that the registry starts (and takes intakes) while screening is down.
+    pub fn new(
+        channel: Channel,
+        addr: &str,
+        timeout: Duration,
+        token: Option<String>,
+    ) -> anyhow::Result<Self> {
         let authorization = token
             .map(|token| {
                 let mut value = MetadataValue::try_from(format!("Bearer {token}"))
@@ -56,7 +65,19 @@ impl ScreeningClient {
             client: ScreeningServiceClient::new(channel),
             timeout,
             authorization,
+            link: Arc::new(ScreeningLink::new(addr)),
         })
+    }
+
+    /// Notes how a call to screening went, for the connection's warnings: a failure with
+    /// its code, or an answer (which shows the connection works).
+    pub fn record(&self, outcome: Result<(), tonic::Code>) {
+        self.link.record(outcome);
+    }
+
+    fn unavailable(&self, code: tonic::Code) -> ScreeningUnavailable {
+        self.record(Err(code));
+        ScreeningUnavailable { code }
     }
 
     pub async fn screen(&self, person: &Person) -> Result<ScreeningResult, ScreeningUnavailable> {
@@ -73,13 +94,10 @@ impl ScreeningClient {
         let mut client = self.client.clone();
         let response = tokio::time::timeout(self.timeout, client.screen(request))
             .await
-            .map_err(|_| ScreeningUnavailable {
-                code: tonic::Code::DeadlineExceeded,
-            })?
-            .map_err(|status| ScreeningUnavailable {
-                code: status.code(),
-            })?
+            .map_err(|_| self.unavailable(tonic::Code::DeadlineExceeded))?
+            .map_err(|status| self.unavailable(status.code()))?
             .into_inner();
+        self.record(Ok(()));
         // A screening cut short by its work budget that found nothing has not cleared the
         // person: the subject stays PENDING and is screened again, never recorded CLEAR.
         if response.incomplete && !response.matched {
@@ -238,7 +256,7 @@ impl ScreeningClient {
                 ..Default::default()
             })
             .collect();
-        let unavailable = |code| ScreeningUnavailable { code };
+        let unavailable = |code| self.unavailable(code);
         let mut client = self.client.clone();
         let request = self.authorized(tokio_stream::iter(requests));
         let mut responses = tokio::time::timeout(self.timeout, client.screen_stream(request))
@@ -254,7 +272,7 @@ impl ScreeningClient {
                 .await
                 .map_err(|_| unavailable(tonic::Code::DeadlineExceeded))?
                 .map_err(|status| unavailable(status.code()))?
-                .ok_or(unavailable(tonic::Code::Unavailable))?;
+                .ok_or_else(|| unavailable(tonic::Code::Unavailable))?;
             let slot = response
                 .request_id
                 .parse::<usize>()
@@ -262,7 +280,7 @@ impl ScreeningClient {
                 .and_then(|index| results.get_mut(index))
                 .filter(|slot| slot.is_none())
                 // An answer we cannot place makes every answer on the stream suspect.
-                .ok_or(unavailable(tonic::Code::Internal))?;
+                .ok_or_else(|| unavailable(tonic::Code::Internal))?;
             *slot = Some(if response.field_violations.is_empty() {
                 Ok(result_from_wire(response))
             } else {
@@ -276,6 +294,7 @@ impl ScreeningClient {
             });
             missing -= 1;
         }
+        self.record(Ok(()));
         Ok(results.into_iter().flatten().collect())
     }
 
@@ -289,12 +308,8 @@ impl ScreeningClient {
         Ok(
             tokio::time::timeout(self.timeout, client.watch_watchlists(request))
                 .await
-                .map_err(|_| ScreeningUnavailable {
-                    code: tonic::Code::DeadlineExceeded,
-                })?
-                .map_err(|status| ScreeningUnavailable {
-                    code: status.code(),
-                })?
+                .map_err(|_| self.unavailable(tonic::Code::DeadlineExceeded))?
+                .map_err(|status| self.unavailable(status.code()))?
                 .into_inner(),
         )
     }

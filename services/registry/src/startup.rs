@@ -38,7 +38,15 @@ impl Application {
         )
         .await
         .context("the screening address")?;
-        let screening = ScreeningClient::new(channel, timeout, config.screening_token()?)?;
+        let token = config.screening_token()?;
+        if token.is_none() {
+            // Screening refuses every call without a token: every intake would stay PENDING.
+            tracing::warn!(
+                screening_addr = %config.screening_addr,
+                "no token towards screening (--screening-token-file or REGISTRY_SCREENING_TOKEN): screening will refuse the registry's calls and intakes stay PENDING"
+            );
+        }
+        let screening = ScreeningClient::new(channel, &config.screening_addr, timeout, token)?;
         let workers = Workers::new(store.clone(), screening.clone(), &config.workers);
         let api = RegistryApi::new(Intake::new(store.clone(), screening), store);
         let auth = AuthLayer::new(

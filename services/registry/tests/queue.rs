@@ -61,6 +61,7 @@ async fn store_with(
             created_at: at,
             updated_at: at,
             revision: 1,
+            created_by: "test-intake".to_owned(),
         };
         store
             .insert_subject(&subject, "fp", &[])

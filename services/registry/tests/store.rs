@@ -22,6 +22,7 @@ fn subject(request_id: &str, screening: Screening) -> Subject {
         created_at: at,
         updated_at: at,
         revision: 1,
+        created_by: "test-intake".to_owned(),
     }
 }
 

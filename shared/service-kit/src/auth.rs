@@ -18,6 +18,8 @@ use sha2::{Digest, Sha256};
 use tonic::Status;
 use tower::{Layer, Service};
 
+use crate::telemetry::{ANONYMOUS, identify_caller};
+
 /// The authenticated caller, available to handlers in the request's extensions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -155,24 +157,24 @@ impl AuthLayer {
         }
     }
 
+    /// Lets the request through with its principal, or refuses it; either way the call's
+    /// log line learns who called (`anonymous` without a valid token), so that refused calls
+    /// are attributed too.
     fn check<B>(&self, request: &mut http::Request<B>) -> Result<(), Status> {
         let path = request.uri().path();
         let allowed = match (self.policy)(path) {
-            Access::Public => return Ok(()),
+            Access::Public => {
+                identify_caller(request, ANONYMOUS);
+                return Ok(());
+            }
             Access::AnyOf(roles) => roles,
         };
-        let token = request
-            .headers()
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| Status::unauthenticated("a bearer token is required"))?;
-        let principal = self
-            .credentials
-            .authenticate(token)
-            .ok_or_else(|| Status::unauthenticated("the bearer token is not valid"))?;
+        let principal = self.authenticate(request);
+        identify_caller(
+            request,
+            principal.as_ref().map_or(ANONYMOUS, |p| p.name.as_str()),
+        );
+        let principal = principal?;
         if !allowed.iter().any(|role| principal.roles.contains(*role)) {
             return Err(Status::permission_denied(format!(
                 "this method needs one of the roles: {}",
@@ -181,6 +183,22 @@ impl AuthLayer {
         }
         request.extensions_mut().insert(principal);
         Ok(())
+    }
+}
+
+impl AuthLayer {
+    fn authenticate<B>(&self, request: &http::Request<B>) -> Result<Arc<Principal>, Status> {
+        let token = request
+            .headers()
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| Status::unauthenticated("a bearer token is required"))?;
+        self.credentials
+            .authenticate(token)
+            .ok_or_else(|| Status::unauthenticated("the bearer token is not valid"))
     }
 }
 

@@ -20,6 +20,17 @@ pub struct Subject {
     pub updated_at: OffsetDateTime,
     /// Incremented on every change; the etag clients send back.
     pub revision: i64,
+    /// The principal whose intake created the subject ('' for subjects older than the
+    /// record of it, with no `created` event to take it from).
+    pub created_by: String,
+}
+
+impl Subject {
+    /// Whether `principal`'s intake created the subject (one with no recorded creator is no
+    /// one's).
+    pub fn registered_by(&self, principal: &str) -> bool {
+        !self.created_by.is_empty() && self.created_by == principal
+    }
 }
 
 /// The caller's idempotency key for an intake.

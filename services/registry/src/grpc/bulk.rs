@@ -13,8 +13,7 @@ use wire::registry::v1 as pb;
 
 use super::convert::{self, NewIntake};
 use super::{ApiError, BoxStream};
-use crate::domain::audit::Actor;
-use crate::intake::Intake;
+use crate::intake::{Intake, Requester};
 
 /// Items screened together on one `ScreenStream` call.
 const BATCH: usize = 64;
@@ -25,7 +24,7 @@ const BATCHES_IN_FLIGHT: usize = 8;
 
 pub fn intake_stream(
     intake: Intake,
-    actor: Actor,
+    requester: Requester,
     inbound: Streaming<pb::BulkCreateSubjectsRequest>,
 ) -> BoxStream<pb::BulkCreateSubjectsResponse> {
     let (sender, receiver) = mpsc::channel(BATCH * BATCHES_IN_FLIGHT);
@@ -45,9 +44,9 @@ pub fn intake_stream(
             let Ok(permit) = permits.clone().acquire_owned().await else {
                 break;
             };
-            let (intake, actor, sender) = (intake.clone(), actor.clone(), sender.clone());
+            let (intake, requester, sender) = (intake.clone(), requester.clone(), sender.clone());
             tokio::spawn(async move {
-                for response in intake_batch(&intake, &actor, items).await {
+                for response in intake_batch(&intake, &requester, items).await {
                     if sender.send(Ok(response)).await.is_err() {
                         break;
                     }
@@ -63,7 +62,7 @@ pub fn intake_stream(
 /// item.
 async fn intake_batch(
     intake: &Intake,
-    actor: &Actor,
+    requester: &Requester,
     items: Vec<pb::BulkCreateSubjectsRequest>,
 ) -> Vec<pb::BulkCreateSubjectsResponse> {
     let mut responses = Vec::with_capacity(items.len());
@@ -83,7 +82,7 @@ async fn intake_batch(
         .into_iter()
         .map(|(id, new)| (id, (new.request_id, new.person)))
         .unzip();
-    let outcomes = intake.create_many(people, actor).await;
+    let outcomes = intake.create_many(people, requester).await;
     responses.extend(
         ids.into_iter()
             .zip(outcomes)

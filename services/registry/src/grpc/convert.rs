@@ -173,6 +173,11 @@ pub fn history_event(event: &AuditEvent) -> pb::HistoryEvent {
         request_id: event.request_id.clone(),
         event_time: Some(timestamp(event.at)),
         details: event.details.clone(),
+        caller_request_id: event
+            .actor
+            .caller_request_id()
+            .unwrap_or_default()
+            .to_owned(),
     }
 }
 

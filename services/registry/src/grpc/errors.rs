@@ -16,6 +16,8 @@ pub enum ApiError {
     #[error("{0}")]
     AlreadyExists(String),
     #[error("{0}")]
+    PermissionDenied(String),
+    #[error("{0}")]
     FailedPrecondition(String),
     #[error("{0}")]
     Aborted(String),
@@ -27,6 +29,14 @@ pub enum ApiError {
 impl ApiError {
     pub fn subject_not_found() -> Self {
         ApiError::NotFound("subject not found".to_owned())
+    }
+
+    /// An intake principal asking for a subject it did not register (or for an id that
+    /// names no subject: the answer is the same).
+    pub fn not_registered_by_caller() -> Self {
+        ApiError::PermissionDenied(
+            "the intake role reads only the subjects its own intakes registered".to_owned(),
+        )
     }
 
     pub fn invalid(field: &str, description: impl Into<String>) -> Self {
@@ -45,7 +55,9 @@ impl From<FieldViolations> for ApiError {
 impl From<IntakeError> for ApiError {
     fn from(error: IntakeError) -> Self {
         match error {
-            IntakeError::RequestIdReused(_) => ApiError::AlreadyExists(error.to_string()),
+            IntakeError::RequestIdReused(_) | IntakeError::RequestIdTaken(_) => {
+                ApiError::AlreadyExists(error.to_string())
+            }
             IntakeError::Unexpected(error) => ApiError::Unexpected(error),
         }
     }
@@ -69,6 +81,7 @@ impl From<ApiError> for Status {
             ApiError::InvalidArgument(violations) => invalid_argument(&violations),
             ApiError::NotFound(message) => Status::not_found(message),
             ApiError::AlreadyExists(message) => Status::already_exists(message),
+            ApiError::PermissionDenied(message) => Status::permission_denied(message),
             ApiError::FailedPrecondition(message) => Status::failed_precondition(message),
             ApiError::Aborted(message) => Status::aborted(message),
             ApiError::Unexpected(error) => internal(&error),

@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::casework::{Casework, ChangeContext};
 use crate::domain::audit::{Actor, AuditAction, AuditEvent};
 use crate::domain::subject::Subject;
-use crate::intake::Intake;
+use crate::intake::{Intake, Requester};
 use crate::store::{Store, SubjectFilter};
 use case_requests::{HistoryPage, Review, StatusChange};
 use convert::NewIntake;
@@ -43,48 +43,99 @@ impl RegistryApi {
 
 impl RegistryApi {
     /// Every read of a subject's record is on its audit trail, and the answer waits for it:
-    /// an unrecorded read is never served.
+    /// an unrecorded read is never served. `method` says which call read it.
     async fn record_reads(
         &self,
         subjects: &[&Subject],
-        actor: &Actor,
-        call_id: &str,
+        caller: &Caller,
+        method: &str,
     ) -> Result<(), ApiError> {
         let events: Vec<AuditEvent> = subjects
             .iter()
-            .map(|s| AuditEvent::new(s.id, AuditAction::Read, actor, call_id, ""))
+            .map(|s| {
+                AuditEvent::new(
+                    s.id,
+                    AuditAction::Read,
+                    &caller.actor,
+                    &caller.call_id,
+                    method,
+                )
+            })
             .collect();
         Ok(self.store.record_reads(&events).await?)
     }
-}
 
-/// The authenticated caller, as the audit trail names them.
-fn actor<T>(request: &Request<T>) -> Actor {
-    match service_kit::auth::principal(request) {
-        Some(principal) => Actor::principal(&principal.name),
-        // The auth layer lets no unauthenticated call reach these handlers.
-        None => Actor::principal("unauthenticated"),
+    /// The subject `id`, if the caller may read it. A role that reads every subject gets
+    /// `NOT_FOUND` for an unknown id; an intake principal, which reads only the subjects it
+    /// registered, gets `PERMISSION_DENIED` for any other id, known or not (AIP-211: the
+    /// answer must not tell whether a subject exists), and a refused read of a subject that
+    /// exists is on that subject's trail.
+    async fn readable(&self, id: Uuid, caller: &Caller, method: &str) -> Result<Subject, ApiError> {
+        let subject = self.store.get_subject(id).await?;
+        if caller.reads_every_subject {
+            return subject.ok_or_else(ApiError::subject_not_found);
+        }
+        match subject {
+            Some(subject) if subject.registered_by(caller.actor.as_str()) => Ok(subject),
+            Some(subject) => {
+                let refused = AuditEvent::new(
+                    subject.id,
+                    AuditAction::ReadRefused,
+                    &caller.actor,
+                    &caller.call_id,
+                    format!("{method}: registered by another principal"),
+                );
+                self.store.record_reads(&[refused]).await?;
+                Err(ApiError::not_registered_by_caller())
+            }
+            None => Err(ApiError::not_registered_by_caller()),
+        }
     }
 }
 
-fn change_context<T>(request: &Request<T>) -> ChangeContext {
-    ChangeContext {
-        actor: actor(request),
-        call_id: call_id(request),
-        expected_revision: None,
-    }
+/// The authenticated caller of one call, as the audit trail names it.
+struct Caller {
+    /// The principal, with the `x-request-id` it sent (sanitised).
+    actor: Actor,
+    /// The registry's own id for this call: the audit's request id for events that are not
+    /// an intake's (those carry the intake's `request_id`).
+    call_id: String,
+    reads_every_subject: bool,
 }
 
-/// The caller's `x-request-id` when it sent a usable one, so that the trail can be matched
-/// with the caller's own logs; otherwise a fresh id.
-fn call_id<T>(request: &Request<T>) -> String {
-    request
-        .metadata()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty() && v.len() <= 128)
-        .map_or_else(|| Uuid::now_v7().to_string(), str::to_owned)
+impl Caller {
+    fn of<T>(request: &Request<T>) -> Self {
+        let caller_request_id = request
+            .metadata()
+            .get(service_kit::request_id::HEADER)
+            .and_then(|v| service_kit::request_id::sanitise(v.as_bytes()));
+        let principal = service_kit::auth::principal(request);
+        let actor = match principal {
+            Some(principal) => Actor::principal(&principal.name),
+            // The auth layer lets no unauthenticated call reach these handlers.
+            None => Actor::principal("unauthenticated"),
+        };
+        Self {
+            actor: actor.with_caller_request_id(caller_request_id),
+            call_id: Uuid::now_v7().to_string(),
+            reads_every_subject: principal.is_some_and(access::reads_every_subject),
+        }
+    }
+
+    fn change_context(self) -> ChangeContext {
+        ChangeContext {
+            actor: self.actor,
+            call_id: self.call_id,
+            expected_revision: None,
+        }
+    }
+
+    fn requester(self) -> Requester {
+        Requester {
+            actor: self.actor,
+            reads_every_subject: self.reads_every_subject,
+        }
+    }
 }
 
 pub(crate) type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
@@ -95,11 +146,11 @@ impl RegistryService for RegistryApi {
         &self,
         request: Request<pb::CreateSubjectRequest>,
     ) -> Result<Response<pb::Subject>, Status> {
-        let actor = actor(&request);
+        let requester = Caller::of(&request).requester();
         let intake = NewIntake::try_from(request.into_inner()).map_err(ApiError::from)?;
         let subject = self
             .intake
-            .create(intake.request_id, intake.person, &actor)
+            .create(intake.request_id, intake.person, &requester)
             .await
             .map_err(ApiError::from)?;
         Ok(Response::new(convert::subject(&subject)))
@@ -109,15 +160,11 @@ impl RegistryService for RegistryApi {
         &self,
         request: Request<pb::GetSubjectRequest>,
     ) -> Result<Response<pb::Subject>, Status> {
-        let (actor, call_id) = (actor(&request), call_id(&request));
+        let caller = Caller::of(&request);
         let id = convert::subject_id("id", &request.into_inner().id).map_err(ApiError::from)?;
-        let subject = self
-            .store
-            .get_subject(id)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or_else(ApiError::subject_not_found)?;
-        self.record_reads(&[&subject], &actor, &call_id).await?;
+        let subject = self.readable(id, &caller, "GetSubject").await?;
+        self.record_reads(&[&subject], &caller, "GetSubject")
+            .await?;
         Ok(Response::new(convert::subject(&subject)))
     }
 
@@ -125,7 +172,7 @@ impl RegistryService for RegistryApi {
         &self,
         request: Request<pb::ListSubjectsRequest>,
     ) -> Result<Response<pb::ListSubjectsResponse>, Status> {
-        let (actor, call_id) = (actor(&request), call_id(&request));
+        let caller = Caller::of(&request);
         let filter = SubjectFilter::try_from(request.into_inner()).map_err(ApiError::from)?;
         let page_size = (filter.limit - 1) as usize;
         let mut subjects = self
@@ -142,8 +189,12 @@ impl RegistryService for RegistryApi {
         } else {
             String::new()
         };
-        self.record_reads(&subjects.iter().collect::<Vec<_>>(), &actor, &call_id)
-            .await?;
+        self.record_reads(
+            &subjects.iter().collect::<Vec<_>>(),
+            &caller,
+            "ListSubjects",
+        )
+        .await?;
         Ok(Response::new(pb::ListSubjectsResponse {
             subjects: subjects.iter().map(convert::subject).collect(),
             next_page_token,
@@ -154,7 +205,7 @@ impl RegistryService for RegistryApi {
         &self,
         request: Request<pb::UpdateSubjectStatusRequest>,
     ) -> Result<Response<pb::Subject>, Status> {
-        let context = change_context(&request);
+        let context = Caller::of(&request).change_context();
         let change = StatusChange::try_from(request.into_inner()).map_err(ApiError::from)?;
         let subject = self
             .casework
@@ -176,7 +227,7 @@ impl RegistryService for RegistryApi {
         &self,
         request: Request<pb::ReviewHitRequest>,
     ) -> Result<Response<pb::Subject>, Status> {
-        let context = change_context(&request);
+        let context = Caller::of(&request).change_context();
         let review = Review::try_from(request.into_inner()).map_err(ApiError::from)?;
         let subject = self
             .casework
@@ -199,10 +250,10 @@ impl RegistryService for RegistryApi {
         &self,
         request: Request<Streaming<pb::BulkCreateSubjectsRequest>>,
     ) -> Result<Response<Self::BulkCreateSubjectsStream>, Status> {
-        let actor = actor(&request);
+        let requester = Caller::of(&request).requester();
         Ok(Response::new(bulk::intake_stream(
             self.intake.clone(),
-            actor,
+            requester,
             request.into_inner(),
         )))
     }
@@ -231,16 +282,11 @@ impl RegistryService for RegistryApi {
         &self,
         request: Request<pb::ListSubjectHistoryRequest>,
     ) -> Result<Response<pb::ListSubjectHistoryResponse>, Status> {
+        let caller = Caller::of(&request);
         let page = HistoryPage::try_from(request.into_inner()).map_err(ApiError::from)?;
-        if self
-            .store
-            .get_subject(page.id)
-            .await
-            .map_err(ApiError::from)?
-            .is_none()
-        {
-            return Err(ApiError::subject_not_found().into());
-        }
+        let subject = self
+            .readable(page.id, &caller, "ListSubjectHistory")
+            .await?;
         let mut events = self
             .store
             .history(page.id, page.after, page.page_size + 1)
@@ -255,6 +301,10 @@ impl RegistryService for RegistryApi {
         } else {
             String::new()
         };
+        // Reading the trail is a read of the subject too; the event lands after the page
+        // read, so it shows on the next read of the trail.
+        self.record_reads(&[&subject], &caller, "ListSubjectHistory")
+            .await?;
         Ok(Response::new(pb::ListSubjectHistoryResponse {
             events: events.iter().map(convert::history_event).collect(),
             next_page_token,

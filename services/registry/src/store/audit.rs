@@ -16,15 +16,19 @@ pub(super) async fn append(
     append_many(tx, &[event]).await
 }
 
+/// Values per audit event in an INSERT.
+pub(super) const AUDIT_COLUMNS: usize = 8;
+
 /// Appends `events` in one statement.
 pub(super) async fn append_many(
     tx: &mut Transaction<'_, Any>,
     events: &[&AuditEvent],
 ) -> anyhow::Result<()> {
     let sql = format!(
-        "INSERT INTO audit_events (id, subject_id, action, actor, request_id, at_ms, details)
+        "INSERT INTO audit_events
+             (id, subject_id, action, actor, request_id, at_ms, details, caller_request_id)
          VALUES {}",
-        super::group_commit::placeholders(tx, events.len(), 7)
+        super::group_commit::placeholders(tx, events.len(), AUDIT_COLUMNS)
     );
     let mut query = sqlx::query(&sql);
     for event in events {
@@ -35,7 +39,8 @@ pub(super) async fn append_many(
             .bind(event.actor.as_str())
             .bind(&event.request_id)
             .bind(millis(event.at))
-            .bind(&event.details);
+            .bind(&event.details)
+            .bind(event.actor.caller_request_id().unwrap_or_default());
     }
     query
         .execute(&mut **tx)
@@ -53,6 +58,7 @@ struct EventRow {
     request_id: String,
     at_ms: i64,
     details: String,
+    caller_request_id: String,
 }
 
 impl Store {
@@ -63,8 +69,9 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.pool.begin().await.context("starting a transaction")?;
-        for event in events {
-            append(&mut tx, event).await?;
+        let events: Vec<&AuditEvent> = events.iter().collect();
+        for chunk in events.chunks(super::group_commit::EVENTS_PER_STATEMENT) {
+            append_many(&mut tx, chunk).await?;
         }
         tx.commit().await.context("committing audit events")
     }
@@ -77,7 +84,7 @@ impl Store {
         limit: i64,
     ) -> anyhow::Result<Vec<AuditEvent>> {
         let rows: Vec<EventRow> = sqlx::query_as(
-            "SELECT id, subject_id, action, actor, request_id, at_ms, details
+            "SELECT id, subject_id, action, actor, request_id, at_ms, details, caller_request_id
              FROM audit_events
              WHERE subject_id = $1 AND ($2 = '' OR id > $2)
              ORDER BY id
@@ -95,21 +102,16 @@ impl Store {
 
 impl EventRow {
     fn into_event(self) -> anyhow::Result<AuditEvent> {
-        let action = [
-            AuditAction::Created,
-            AuditAction::Screened,
-            AuditAction::Read,
-            AuditAction::StatusChanged,
-            AuditAction::HitReviewed,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == self.action)
-        .with_context(|| format!("audit event {} has an unknown action", self.id))?;
+        let action = AuditAction::ALL
+            .into_iter()
+            .find(|a| a.as_str() == self.action)
+            .with_context(|| format!("audit event {} has an unknown action", self.id))?;
         Ok(AuditEvent {
             id: Uuid::parse_str(&self.id).context("a stored audit id")?,
             subject_id: Uuid::parse_str(&self.subject_id).context("a stored subject id")?,
             action,
-            actor: Actor::principal(&self.actor),
+            actor: Actor::principal(&self.actor)
+                .with_caller_request_id(Some(self.caller_request_id).filter(|id| !id.is_empty())),
             request_id: self.request_id,
             at: from_millis(self.at_ms)?,
             details: self.details,

@@ -146,9 +146,12 @@ async fn write_together(pool: &AnyPool, jobs: &[Job]) -> anyhow::Result<Vec<bool
     Ok(inserted)
 }
 
-/// Subjects per multi-row statement: 15 parameters each keeps a statement under SQLite's
+/// Subjects per multi-row statement: 16 parameters each keeps a statement under SQLite's
 /// historical limit of 999 parameters.
-const ROWS_PER_STATEMENT: usize = 64;
+const ROWS_PER_STATEMENT: usize = 60;
+
+/// Audit events per multi-row statement, under the same limit.
+pub(super) const EVENTS_PER_STATEMENT: usize = 999 / audit::AUDIT_COLUMNS;
 
 async fn insert_chunk(tx: &mut Transaction<'_, Any>, jobs: &[Job]) -> anyhow::Result<Vec<bool>> {
     let rows = jobs
@@ -158,7 +161,7 @@ async fn insert_chunk(tx: &mut Transaction<'_, Any>, jobs: &[Job]) -> anyhow::Re
     let sql = format!(
         "INSERT INTO subjects ({SUBJECT_COLUMNS}, screened_versions) VALUES {}
          ON CONFLICT (request_id) DO NOTHING RETURNING id",
-        placeholders(tx, rows.len(), 15)
+        placeholders(tx, rows.len(), 16)
     );
     let mut query = sqlx::query_as::<_, (String,)>(&sql);
     for row in &rows {
@@ -177,6 +180,7 @@ async fn insert_chunk(tx: &mut Transaction<'_, Any>, jobs: &[Job]) -> anyhow::Re
             .bind(row.created_at_ms)
             .bind(row.updated_at_ms)
             .bind(row.revision)
+            .bind(&row.created_by)
             .bind(&row.screened_versions);
     }
     let created: HashSet<String> = query
@@ -207,7 +211,7 @@ async fn insert_chunk(tx: &mut Transaction<'_, Any>, jobs: &[Job]) -> anyhow::Re
         .await?;
     }
     let events: Vec<&AuditEvent> = written.iter().flat_map(|job| &job.audit).collect();
-    for events in events.chunks(2 * ROWS_PER_STATEMENT) {
+    for events in events.chunks(EVENTS_PER_STATEMENT) {
         audit::append_many(tx, events).await?;
     }
     Ok(inserted)

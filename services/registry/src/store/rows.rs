@@ -23,6 +23,7 @@ pub(super) struct SubjectRow {
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
     pub revision: i64,
+    pub created_by: String,
     /// Written, never read back into a subject: `store::versions_key` of the screening.
     #[sqlx(default)]
     pub screened_versions: String,
@@ -56,6 +57,7 @@ impl SubjectRow {
             created_at_ms: millis(subject.created_at),
             updated_at_ms: millis(subject.updated_at),
             revision: subject.revision,
+            created_by: subject.created_by.clone(),
             screened_versions: super::versions_key(&screening.versions),
         })
     }
@@ -83,6 +85,7 @@ impl SubjectRow {
             created_at: from_millis(self.created_at_ms)?,
             updated_at: from_millis(self.updated_at_ms)?,
             revision: self.revision,
+            created_by: self.created_by,
         })
     }
 }

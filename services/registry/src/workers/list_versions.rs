@@ -34,11 +34,13 @@ pub(super) async fn follow(
                 match message {
                     Ok(Some(update)) => {
                         failures = 0;
+                        screening.record(Ok(()));
                         publish(&versions, &update.watchlists);
                     }
                     Ok(None) => break,
                     Err(status) => {
                         tracing::debug!(code = ?status.code(), "list version feed broke");
+                        screening.record(Err(status.code()));
                         break;
                     }
                 }
