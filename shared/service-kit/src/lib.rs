@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod errors;
+pub mod metrics;
 pub mod request_id;
 pub mod server;
 pub mod shutdown;

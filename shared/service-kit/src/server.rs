@@ -14,6 +14,7 @@ use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 
 use crate::auth::AuthLayer;
+use crate::metrics::RpcMetrics;
 use crate::telemetry::rpc_trace_layer;
 use crate::tls::{ServerTls, TlsConfigError, is_loopback};
 
@@ -32,6 +33,8 @@ pub struct ServerSettings {
     /// `insecure`).
     pub tls: Option<ServerTls>,
     pub insecure: bool,
+    /// Every call is counted here (served at `/metrics` when the service registers it).
+    pub metrics: RpcMetrics,
 }
 
 impl ServerSettings {
@@ -42,6 +45,7 @@ impl ServerSettings {
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
             tls: None,
             insecure: false,
+            metrics: RpcMetrics::server(),
         }
     }
 
@@ -88,6 +92,11 @@ impl GrpcServer {
             .context("cannot read the bound address")
     }
 
+    /// The counts of the calls this server answers.
+    pub fn rpc_metrics(&self) -> &RpcMetrics {
+        &self.settings.metrics
+    }
+
     /// Serves `routes` until `shutdown` is cancelled, then stops accepting connections,
     /// reports NOT_SERVING, and lets in-flight calls finish within the drain timeout.
     pub async fn serve(self, routes: Routes, shutdown: CancellationToken) -> anyhow::Result<()> {
@@ -122,7 +131,7 @@ impl GrpcServer {
         let stop_accepting = CancellationToken::new();
         // Tracing wraps authentication, so refused calls are logged with their code too.
         let layers = tower::ServiceBuilder::new()
-            .layer(rpc_trace_layer())
+            .layer(rpc_trace_layer().with_metrics(self.settings.metrics.clone()))
             .layer(self.settings.auth.clone());
         let router = Server::builder().layer(layers).add_routes(routes);
         let stopped = stop_accepting.clone().cancelled_owned();

@@ -5,9 +5,9 @@
 //! when the caller cancels it or the transport fails. Requests and responses are never
 //! logged: they carry names, dates of birth and document numbers.
 
-mod body;
+pub(crate) mod body;
 mod caller;
-mod rpc;
+pub(crate) mod rpc;
 #[cfg(test)]
 mod tests;
 
