@@ -60,6 +60,11 @@ pub struct Config {
     #[command(flatten)]
     pub workers: crate::workers::WorkerConfig,
 
+    /// Where to serve Prometheus metrics (plain HTTP, at `/metrics`), apart from the gRPC
+    /// port; none are served when unset. Port 0 picks a free port (logged).
+    #[arg(long, env = "REGISTRY_METRICS_ADDR")]
+    pub metrics_addr: Option<String>,
+
     /// TLS for the server and towards screening.
     #[command(flatten)]
     pub tls: TlsConfig,

@@ -74,6 +74,11 @@ pub struct Config {
     #[arg(long, env = "SCREENING_MAX_SCREEN_TIME_MS", default_value_t = Limits::default().time.as_millis() as u64)]
     pub max_screen_time_ms: u64,
 
+    /// Where to serve Prometheus metrics (plain HTTP, at `/metrics`), apart from the gRPC
+    /// port; none are served when unset. Port 0 picks a free port (logged).
+    #[arg(long, env = "SCREENING_METRICS_ADDR")]
+    pub metrics_addr: Option<String>,
+
     #[command(flatten)]
     pub tls: TlsConfig,
 }

@@ -44,9 +44,11 @@ impl BatchOutcome {
 }
 
 /// Screens `claimed` over several streams in parallel and records each result on its
-/// subject. `batch_id` names the batch in the audit trail and the logs.
+/// subject. `batch_id` names the batch in the audit trail and the logs; `worker` names the
+/// worker in the metrics.
 pub(super) async fn screen_and_record(
     context: &Context,
+    worker: &'static str,
     claimed: Vec<Claimed>,
     actor: &Actor,
     batch_id: &str,
@@ -70,6 +72,12 @@ pub(super) async fn screen_and_record(
             Err(error) => tracing::error!(%error, "a screening task failed"),
         }
     }
+    let metrics = &context.metrics;
+    metrics.background(worker, "recorded", outcome.recorded);
+    metrics.background(worker, "changed_meanwhile", outcome.stale);
+    metrics.background(worker, "unavailable", outcome.unavailable.len());
+    metrics.background(worker, "refused", outcome.rejected.len());
+    metrics.background(worker, "failed", outcome.failed.len());
     outcome
 }
 

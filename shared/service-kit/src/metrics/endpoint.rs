@@ -88,8 +88,7 @@ impl MetricsListener {
                 });
                 let connection = hyper::server::conn::http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service);
-                if let Ok(Err(error)) = tokio::time::timeout(CONNECTION_TIMEOUT, connection).await
-                {
+                if let Ok(Err(error)) = tokio::time::timeout(CONNECTION_TIMEOUT, connection).await {
                     tracing::debug!(%error, "a metrics connection failed");
                 }
             });
@@ -115,7 +114,9 @@ impl Scrapes {
         }
         let _one_at_a_time = self.one_at_a_time.lock().await;
         if let Some(refresh) = &self.refresh
-            && tokio::time::timeout(REFRESH_TIMEOUT, refresh()).await.is_err()
+            && tokio::time::timeout(REFRESH_TIMEOUT, refresh())
+                .await
+                .is_err()
         {
             tracing::warn!("metrics refresh timed out; scraped values may be stale");
         }
@@ -124,7 +125,10 @@ impl Scrapes {
                 .header(header::CONTENT_TYPE, CONTENT_TYPE)
                 .body(Full::new(Bytes::from(text)))
                 .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "")),
-            Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "metrics could not be encoded\n"),
+            Err(_) => plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "metrics could not be encoded\n",
+            ),
         }
     }
 }

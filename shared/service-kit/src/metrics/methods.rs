@@ -61,7 +61,10 @@ mod tests {
     fn a_known_method_is_split_into_its_service_and_method() {
         assert_eq!(
             service_and_method("/screening.v1.ScreeningService/Screen"),
-            ("screening.v1.ScreeningService".to_owned(), "Screen".to_owned())
+            (
+                "screening.v1.ScreeningService".to_owned(),
+                "Screen".to_owned()
+            )
         );
         assert_eq!(
             service_and_method("/grpc.health.v1.Health/Check"),

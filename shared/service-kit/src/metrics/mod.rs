@@ -17,7 +17,6 @@ mod tests;
 
 pub use client::{MeasuredChannel, MeasuredChannelFuture};
 pub use endpoint::{CONTENT_TYPE, MetricsListener, Refresh, encode};
-pub use prometheus_client;
 pub use rpc::{RpcMetrics, record_shed};
 
 use prometheus_client::metrics::histogram::Histogram;

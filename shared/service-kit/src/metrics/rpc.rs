@@ -89,9 +89,7 @@ impl RpcMetrics {
         );
         registry.register(
             format!("{prefix}_handling_seconds"),
-            format!(
-                "Duration of gRPC {calls}, from arrival to status (a stream: its whole life)"
-            ),
+            format!("Duration of gRPC {calls}, from arrival to status (a stream: its whole life)"),
             self.handling.clone(),
         );
         registry.register(

@@ -117,7 +117,11 @@ async fn server_calls_are_counted_by_method_and_code_with_their_durations() {
             Ok::<_, std::convert::Infallible>(trailers_only(code))
         }))
     };
-    for code in [tonic::Code::Ok, tonic::Code::Ok, tonic::Code::InvalidArgument] {
+    for code in [
+        tonic::Code::Ok,
+        tonic::Code::Ok,
+        tonic::Code::InvalidArgument,
+    ] {
         answering(code)
             .oneshot(request(SCREEN))
             .await
@@ -132,22 +136,47 @@ async fn server_calls_are_counted_by_method_and_code_with_their_durations() {
         .expect("answered");
     let scrape = scraped(&metrics);
     assert_eq!(
-        value(&scrape, "grpc_server_calls_in_flight", &method("WatchWatchlists")),
+        value(
+            &scrape,
+            "grpc_server_calls_in_flight",
+            &method("WatchWatchlists")
+        ),
         Some(1.0),
         "a stream is in flight until its trailers go out"
     );
     read_to_end(&mut response.into_body()).await;
 
     let scrape = scraped(&metrics);
-    assert_eq!(value(&scrape, "grpc_server_started_total", &method("Screen")), Some(3.0));
-    assert_eq!(value(&scrape, "grpc_server_handled_total", &with_code("Screen", "Ok")), Some(2.0));
     assert_eq!(
-        value(&scrape, "grpc_server_handled_total", &with_code("Screen", "InvalidArgument")),
+        value(&scrape, "grpc_server_started_total", &method("Screen")),
+        Some(3.0)
+    );
+    assert_eq!(
+        value(
+            &scrape,
+            "grpc_server_handled_total",
+            &with_code("Screen", "Ok")
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        value(
+            &scrape,
+            "grpc_server_handled_total",
+            &with_code("Screen", "InvalidArgument")
+        ),
         Some(1.0)
     );
-    assert_eq!(value(&scrape, "grpc_server_handling_seconds", &method("Screen")), Some(3.0));
     assert_eq!(
-        value(&scrape, "grpc_server_handled_total", &with_code("WatchWatchlists", "Ok")),
+        value(&scrape, "grpc_server_handling_seconds", &method("Screen")),
+        Some(3.0)
+    );
+    assert_eq!(
+        value(
+            &scrape,
+            "grpc_server_handled_total",
+            &with_code("WatchWatchlists", "Ok")
+        ),
         Some(1.0)
     );
     for name in ["Screen", "WatchWatchlists"] {
@@ -161,36 +190,48 @@ async fn server_calls_are_counted_by_method_and_code_with_their_durations() {
 #[tokio::test]
 async fn a_call_abandoned_by_its_caller_is_counted_as_cancelled() {
     let metrics = RpcMetrics::server();
-    let mut service = rpc_trace_layer().with_metrics(metrics.clone()).layer(
-        tower::service_fn(|_req: Request<()>| {
+    let mut service = rpc_trace_layer()
+        .with_metrics(metrics.clone())
+        .layer(tower::service_fn(|_req: Request<()>| {
             std::future::pending::<Result<Response<tonic::body::Body>, std::convert::Infallible>>()
-        }),
-    );
+        }));
     let call = service.call(request(SCREEN));
     let _ = tokio::time::timeout(Duration::from_millis(20), call).await;
 
     let scrape = scraped(&metrics);
     assert_eq!(
-        value(&scrape, "grpc_server_handled_total", &with_code("Screen", "Cancelled")),
+        value(
+            &scrape,
+            "grpc_server_handled_total",
+            &with_code("Screen", "Cancelled")
+        ),
         Some(1.0)
     );
-    assert_eq!(value(&scrape, "grpc_server_calls_in_flight", &method("Screen")), Some(0.0));
+    assert_eq!(
+        value(&scrape, "grpc_server_calls_in_flight", &method("Screen")),
+        Some(0.0)
+    );
 }
 
 #[tokio::test]
 async fn a_shedding_layer_inside_the_call_layer_counts_shed_calls_through_the_request() {
     let metrics = RpcMetrics::server();
-    let service = rpc_trace_layer().with_metrics(metrics.clone()).layer(
-        tower::service_fn(|req: Request<()>| {
+    let service = rpc_trace_layer()
+        .with_metrics(metrics.clone())
+        .layer(tower::service_fn(|req: Request<()>| {
             record_shed(req.extensions());
-            async { Ok::<_, std::convert::Infallible>(trailers_only(tonic::Code::ResourceExhausted)) }
-        }),
-    );
+            async {
+                Ok::<_, std::convert::Infallible>(trailers_only(tonic::Code::ResourceExhausted))
+            }
+        }));
     service.oneshot(request(SCREEN)).await.expect("answered");
     metrics.shed("/made.up/Path");
 
     let scrape = scraped(&metrics);
-    assert_eq!(value(&scrape, "grpc_server_shed_total", &method("Screen")), Some(1.0));
+    assert_eq!(
+        value(&scrape, "grpc_server_shed_total", &method("Screen")),
+        Some(1.0)
+    );
     assert_eq!(
         value(
             &scrape,
@@ -201,7 +242,11 @@ async fn a_shedding_layer_inside_the_call_layer_counts_shed_calls_through_the_re
         "a path no service has is counted, but not under its own name"
     );
     assert_eq!(
-        value(&scrape, "grpc_server_handled_total", &with_code("Screen", "ResourceExhausted")),
+        value(
+            &scrape,
+            "grpc_server_handled_total",
+            &with_code("Screen", "ResourceExhausted")
+        ),
         Some(1.0)
     );
 }
@@ -231,14 +276,25 @@ async fn client_calls_are_counted_with_their_code_and_a_deadline_the_caller_gave
 
     let scrape = scraped(&metrics);
     assert_eq!(
-        value(&scrape, "grpc_client_handled_total", &with_code("Screen", "Unauthenticated")),
+        value(
+            &scrape,
+            "grpc_client_handled_total",
+            &with_code("Screen", "Unauthenticated")
+        ),
         Some(1.0)
     );
     assert_eq!(
-        value(&scrape, "grpc_client_handled_total", &with_code("Screen", "DeadlineExceeded")),
+        value(
+            &scrape,
+            "grpc_client_handled_total",
+            &with_code("Screen", "DeadlineExceeded")
+        ),
         Some(1.0)
     );
-    assert_eq!(value(&scrape, "grpc_client_handling_seconds", &method("Screen")), Some(2.0));
+    assert_eq!(
+        value(&scrape, "grpc_client_handling_seconds", &method("Screen")),
+        Some(2.0)
+    );
     assert!(
         value(&scrape, "grpc_client_shed_total", &method("Screen")).is_none(),
         "a client sheds nothing"
@@ -276,7 +332,10 @@ async fn the_listener_serves_the_text_format_at_metrics_after_refreshing_and_not
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(head.contains("text/plain; version=0.0.4"), "{head}");
     let scrape = Scrape::parse(body.lines().map(|l| Ok(l.to_owned()))).expect("parsed");
-    assert_eq!(value(&scrape, "grpc_server_shed_total", &method("Screen")), Some(1.0));
+    assert_eq!(
+        value(&scrape, "grpc_server_shed_total", &method("Screen")),
+        Some(1.0)
+    );
     assert!(http_get(addr, "/").await.starts_with("HTTP/1.1 404"));
 
     shutdown.cancel();
