@@ -37,6 +37,8 @@ pub fn init_test_logging() {
 /// A service running in this process until stopped or dropped.
 pub struct RunningServer {
     pub addr: SocketAddr,
+    /// Where it serves metrics, when its configuration asked for them.
+    pub metrics_addr: Option<SocketAddr>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -49,6 +51,7 @@ impl RunningServer {
         let (stop, stopped) = oneshot::channel();
         Self {
             addr,
+            metrics_addr: None,
             stop: Some(stop),
             task: Some(tokio::spawn(run(stopped))),
         }

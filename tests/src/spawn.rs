@@ -173,12 +173,15 @@ pub async fn start_screening(config: screening::config::Config) -> RunningServer
         .await
         .expect("screening starts");
     let addr = app.local_addr().expect("a bound address");
-    RunningServer::start(addr, |stopped| async move {
+    let metrics_addr = app.metrics_addr();
+    let mut server = RunningServer::start(addr, |stopped| async move {
         app.run_until_stopped(async {
             let _ = stopped.await;
         })
         .await
-    })
+    });
+    server.metrics_addr = metrics_addr;
+    server
 }
 
 /// Starts the registry on a free port, calling screening at `screening_url`.
@@ -265,10 +268,13 @@ pub async fn start_registry(config: registry::config::Config) -> RunningServer {
         .await
         .expect("registry starts");
     let addr = app.local_addr().expect("a bound address");
-    RunningServer::start(addr, |stopped| async move {
+    let metrics_addr = app.metrics_addr();
+    let mut server = RunningServer::start(addr, |stopped| async move {
         app.run_until_stopped(async {
             let _ = stopped.await;
         })
         .await
-    })
+    });
+    server.metrics_addr = metrics_addr;
+    server
 }
