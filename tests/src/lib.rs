@@ -17,6 +17,7 @@ use wire::screening::v1::screening_service_client::ScreeningServiceClient;
 pub use test_support::{DatabaseKind, TestDatabase, on_both_databases};
 
 pub mod compose;
+pub mod prometheus;
 mod spawn;
 pub mod tls;
 

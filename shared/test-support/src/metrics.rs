@@ -8,7 +8,7 @@ use prometheus_parse::{Scrape, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// The status code, headers and body of `GET path` at `addr`.
+/// The status code, head and body of `GET path` at `addr` (a chunked body put together).
 pub async fn http_get(addr: SocketAddr, path: &str) -> anyhow::Result<(u16, String, String)> {
     let mut stream = TcpStream::connect(addr)
         .await
@@ -25,7 +25,30 @@ pub async fn http_get(addr: SocketAddr, path: &str) -> anyhow::Result<(u16, Stri
         .nth(1)
         .and_then(|code| code.parse().ok())
         .context("an HTTP status line")?;
-    Ok((status, head.to_owned(), body.to_owned()))
+    let chunked = head
+        .lines()
+        .any(|l| l.eq_ignore_ascii_case("transfer-encoding: chunked"));
+    let body = if chunked {
+        dechunk(body)?
+    } else {
+        body.to_owned()
+    };
+    Ok((status, head.to_owned(), body))
+}
+
+/// A chunked HTTP/1.1 body's content: each chunk is its size in hex, CRLF, the data, CRLF.
+fn dechunk(mut rest: &str) -> anyhow::Result<String> {
+    let mut body = String::new();
+    loop {
+        let (size, after) = rest.split_once("\r\n").context("a chunk size line")?;
+        let size = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16)
+            .context("a chunk size")?;
+        if size == 0 {
+            return Ok(body);
+        }
+        body.push_str(after.get(..size).context("a whole chunk")?);
+        rest = after.get(size + 2..).context("a chunk's end")?;
+    }
 }
 
 /// The samples served at `http://addr/metrics`, parsed.
