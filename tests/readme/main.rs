@@ -21,6 +21,7 @@
 //! PATH, as `$GRPCURL`, or where that script puts it.
 
 mod blocks;
+mod compare;
 mod sample;
 #[cfg(test)]
 mod sample_tests;
@@ -29,7 +30,8 @@ mod stack;
 use std::path::Path;
 
 use blocks::marked_blocks;
-use sample::{Bindings, compare, parse_shown};
+use compare::{Bindings, compare};
+use sample::parse_shown;
 
 fn readme() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");

@@ -1,6 +1,7 @@
 //! The comparison of shown and printed outputs must be able to fail.
 
-use crate::sample::{Bindings, compare, compare_text, parse_shown};
+use crate::compare::{Bindings, compare, compare_text};
+use crate::sample::parse_shown;
 
 const PRINTED: &str = r#"{
   "id": "01a2113c-0000-7000-8000-000000000001",
