@@ -27,7 +27,8 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 
 pub(crate) const SUBJECT_COLUMNS: &str = "id, request_id, request_fingerprint, person_json, status, \
      screening_state, matched, threshold, hits_json, versions_json, screened_at_ms, \
-     created_at_ms, updated_at_ms, revision, created_by";
+     created_at_ms, updated_at_ms, revision, created_by, total_hit_count, hits_truncated, \
+     engine_version";
 
 #[derive(Debug, Clone)]
 pub struct Store {
