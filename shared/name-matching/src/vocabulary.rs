@@ -25,8 +25,11 @@ pub struct Vocabulary {
     /// the cost of a screening. Emptied when full; it belongs to one version of one list.
     recent: Mutex<HashMap<ComparisonIdentity, Similar>>,
     /// Likewise for two query parts written together (`joined_similar`), in that order.
-    recent_joined: Mutex<HashMap<(ComparisonIdentity, ComparisonIdentity), Arc<[u32]>>>,
+    recent_joined: Mutex<HashMap<JoinedIdentity, Arc<[u32]>>>,
 }
+
+/// Two parts written together, in order, as `joined_similar` remembers them.
+type JoinedIdentity = (ComparisonIdentity, ComparisonIdentity);
 
 /// Parts similar to one part: (vocabulary id, similarity), sorted by id.
 pub type Similar = Arc<[(u32, f64)]>;
