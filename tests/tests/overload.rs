@@ -184,12 +184,17 @@ async fn a_busy_database_answers_unavailable_and_the_intake_is_taken_once_it_is_
         .await
         .expect_err("the database is locked");
     assert_eq!(refused.code(), Code::Unavailable, "{refused:?}");
-    assert!(!refused.message().contains("lock"), "internal text: {refused:?}");
+    assert!(
+        !refused.message().contains("lock"),
+        "internal text: {refused:?}"
+    );
     // Well short of the call's lifetime without a deadline: the busy timeout, not forever.
     assert!(started.elapsed() < Duration::from_secs(20));
 
     let mut lock = lock;
-    lock.execute("ROLLBACK").await.expect("the lock is released");
+    lock.execute("ROLLBACK")
+        .await
+        .expect("the lock is released");
     lock.close().await.expect("closed");
     client
         .create_subject(intake_request("busy-1", person("Anna Schmidt", None, None)))

@@ -165,7 +165,12 @@ async fn main() -> anyhow::Result<()> {
         ..SubjectFilter::default()
     };
     time_filter(&store, "no filter", filter(None, None)).await?;
-    time_filter(&store, "state CLEAR (98 %)", filter(Some(ScreeningState::Clear), None)).await?;
+    time_filter(
+        &store,
+        "state CLEAR (98 %)",
+        filter(Some(ScreeningState::Clear), None),
+    )
+    .await?;
     time_filter(
         &store,
         "state PENDING (2 %)",

@@ -43,9 +43,11 @@ impl Application {
                 .with_limits(config.overload.limits(), MAX_MESSAGE_BYTES),
         )
         .await?;
-        let store =
-            Store::connect_with(&config.database_url, config.overload.database_busy_timeout())
-                .await?;
+        let store = Store::connect_with(
+            &config.database_url,
+            config.overload.database_busy_timeout(),
+        )
+        .await?;
         let catalog = Arc::new(WatchlistCatalog::new());
         for spec in &config.watchlists {
             let list = load(spec).await?;

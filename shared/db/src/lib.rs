@@ -109,7 +109,9 @@ pub async fn connect_with(
 pub fn is_busy(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         cause.downcast_ref::<Busy>().is_some()
-            || cause.downcast_ref::<sqlx::Error>().is_some_and(is_busy_sqlx)
+            || cause
+                .downcast_ref::<sqlx::Error>()
+                .is_some_and(is_busy_sqlx)
     })
 }
 

@@ -50,8 +50,7 @@ impl LimitedMessages {
             }
             let wanted = PREFIX_BYTES - self.prefix_read;
             let taken = wanted.min(rest.len());
-            self.prefix[self.prefix_read..self.prefix_read + taken]
-                .copy_from_slice(&rest[..taken]);
+            self.prefix[self.prefix_read..self.prefix_read + taken].copy_from_slice(&rest[..taken]);
             self.prefix_read += taken;
             rest.advance(taken);
             if self.prefix_read == PREFIX_BYTES {
@@ -121,9 +120,8 @@ mod tests {
             .chunks(chunk)
             .map(|c| Ok(Frame::data(Bytes::copy_from_slice(c))))
             .collect();
-        let body = tonic::body::Body::new(http_body_util::StreamBody::new(
-            tokio_stream::iter(frames),
-        ));
+        let body =
+            tonic::body::Body::new(http_body_util::StreamBody::new(tokio_stream::iter(frames)));
         let collected = limit_messages(body, limit).collect().await?;
         Ok(collected.to_bytes().len())
     }
@@ -135,7 +133,9 @@ mod tests {
         bytes.extend(message(10));
         for chunk in [1, 2, 4, 5, 6, 11, 100] {
             assert_eq!(
-                through_limit(bytes.clone(), chunk, 10).await.expect("passes"),
+                through_limit(bytes.clone(), chunk, 10)
+                    .await
+                    .expect("passes"),
                 bytes.len(),
                 "frames of {chunk}"
             );
@@ -151,7 +151,11 @@ mod tests {
                 .await
                 .expect_err("refused");
             assert_eq!(status.code(), tonic::Code::ResourceExhausted, "{chunk}");
-            assert!(status.message().contains("at most 10"), "{}", status.message());
+            assert!(
+                status.message().contains("at most 10"),
+                "{}",
+                status.message()
+            );
         }
     }
 }

@@ -254,7 +254,10 @@ mod tests {
             grpc_timeout(&headers("1500m")),
             Some(Duration::from_millis(1500))
         );
-        assert_eq!(grpc_timeout(&headers("3H")), Some(Duration::from_secs(10_800)));
+        assert_eq!(
+            grpc_timeout(&headers("3H")),
+            Some(Duration::from_secs(10_800))
+        );
         assert_eq!(grpc_timeout(&headers("7n")), Some(Duration::from_nanos(7)));
         for bad in ["", "S", "123456789S", "1x", "-1S", "1.5S"] {
             assert_eq!(grpc_timeout(&headers(bad)), None, "{bad:?}");
@@ -291,7 +294,10 @@ mod tests {
         let waiting = tokio::spawn(async move { shared.admit(None).await.map(drop) });
         tokio::time::sleep(Duration::from_millis(20)).await;
         drop(running);
-        waiting.await.expect("joined").expect("admitted after the first");
+        waiting
+            .await
+            .expect("joined")
+            .expect("admitted after the first");
     }
 
     #[tokio::test]

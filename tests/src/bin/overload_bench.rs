@@ -236,8 +236,8 @@ async fn intake_phase(
         request.set_timeout(deadline);
         async move {
             let subject = client.create_subject(request).await?.into_inner();
-            let pending = subject.screening.as_ref().map(|s| s.state())
-                == Some(pb::ScreeningState::Pending);
+            let pending =
+                subject.screening.as_ref().map(|s| s.state()) == Some(pb::ScreeningState::Pending);
             Ok(Some((subject.id, pending)))
         }
     })
@@ -278,8 +278,12 @@ async fn main() {
     let options = options();
     let screening_db = TestDatabase::fresh(options.database).await;
     let registry_db = TestDatabase::fresh(options.database).await;
-    let screening =
-        spawn_screening("127.0.0.1:0", vec![un_list(), ofac_sdn_list()], &screening_db).await;
+    let screening = spawn_screening(
+        "127.0.0.1:0",
+        vec![un_list(), ofac_sdn_list()],
+        &screening_db,
+    )
+    .await;
     // The registry waits for screening as long as it does by default.
     let registry = spawn_registry(&screening.url(), &registry_db, Duration::from_secs(2)).await;
     println!(
