@@ -44,7 +44,7 @@ fn subject(i: usize, clear: &Screening) -> Subject {
     Subject {
         id: Uuid::now_v7(),
         request_id: RequestId::parse(&format!("listing-{i}")).expect("a valid request id"),
-        person: Person::named(&format!("Person {i}")),
+        person: Person::named(format!("Person {i}")),
         status: if i % 1_000 == 7 {
             SubjectStatus::Closed
         } else if i % 70 == 1 {

@@ -7,9 +7,10 @@
 //! Both services run in this process on loopback with the real UN and OFAC SDN lists, each
 //! with a fresh database. Each client has its own connection and calls in a loop with a
 //! deadline of `--deadline-ms` (default 1,000): `Screen` on screening, then `CreateSubject`
-//! on the registry. A call refused (`RESOURCE_EXHAUSTED`, `UNAVAILABLE`) is retried after a
-//! backoff of 100–200 ms, as a well-behaved client would. After the intake phase every
-//! acknowledged subject is looked up in the registry's database.
+//! on the registry. A call refused (`RESOURCE_EXHAUSTED`, `UNAVAILABLE`) is retried after an
+//! exponential backoff with jitter (100 ms doubling to at most 3.2 s, reset by a success), as
+//! gRPC's retry policies do. After the intake phase every acknowledged subject is looked up
+//! in the registry's database.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -131,11 +132,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(index).copied().unwrap_or_default()
 }
 
-/// 100–200 ms, different per client and attempt, so that refused clients do not return
-/// together.
-fn backoff(client: usize, attempt: usize) -> Duration {
-    let spread = (client * 7_919 + attempt * 104_729) % 100;
-    Duration::from_millis(100 + spread as u64)
+/// The pause after `refusals` refusals in a row: 100 ms doubling up to 3.2 s, times a
+/// factor of 0.5–1.5 that differs per client and attempt, so that refused clients do not
+/// return together.
+fn backoff(client: usize, attempt: usize, refusals: u32) -> Duration {
+    let base = 100u64 << refusals.min(5);
+    let jitter = ((client * 7_919 + attempt * 104_729) % 1_000) as u64;
+    Duration::from_millis(base / 2 + base * jitter / 1_000)
 }
 
 fn name(stock: &NameStock, i: usize) -> String {
@@ -162,12 +165,14 @@ where
             tokio::spawn(async move {
                 let mut outcomes = Outcomes::default();
                 let mut attempt = 0;
+                let mut refusals = 0;
                 while Instant::now() < end {
                     attempt += 1;
                     let sent = Instant::now();
                     match call(&mut client, c, attempt, deadline).await {
                         Ok(acknowledged) => {
                             outcomes.accepted.push(sent.elapsed());
+                            refusals = 0;
                             if let Some((id, pending)) = acknowledged {
                                 outcomes.acknowledged.push(id);
                                 outcomes.pending += u64::from(pending);
@@ -175,7 +180,8 @@ where
                         }
                         Err(status) => {
                             if outcomes.failure(status.code()) {
-                                tokio::time::sleep(backoff(c, attempt)).await;
+                                tokio::time::sleep(backoff(c, attempt, refusals)).await;
+                                refusals += 1;
                             }
                         }
                     }
