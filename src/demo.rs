@@ -88,6 +88,7 @@ impl Stack {
             max_screen_time_ms: screening::domain::budget::Limits::default()
                 .time
                 .as_millis() as u64,
+            overload: Default::default(),
             // Mutual TLS: screening serves only clients with a certificate from the demo CA.
             tls: screening::config::TlsConfig {
                 tls_cert: Some(certificates.screening.cert.clone()),
@@ -109,6 +110,7 @@ impl Stack {
             screening_token_file: None,
             screening_timeout_ms: 2000,
             workers: Default::default(),
+            overload: Default::default(),
             tls: registry::config::TlsConfig {
                 tls_cert: Some(certificates.registry.cert.clone()),
                 tls_key: Some(certificates.registry.key.clone()),

@@ -161,6 +161,7 @@ pub fn screening_config(
         max_screen_time_ms: screening::domain::budget::Limits::default()
             .time
             .as_millis() as u64,
+        overload: Default::default(),
         tls: Default::default(),
     }
 }
@@ -252,6 +253,7 @@ pub fn registry_config(
         screening_token_file: None,
         screening_timeout_ms: screening_timeout.as_millis() as u64,
         workers: test_workers(),
+        overload: Default::default(),
         tls: Default::default(),
     }
 }

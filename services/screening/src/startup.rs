@@ -41,10 +41,15 @@ impl Application {
         let server = service_kit::GrpcServer::bind(
             &config.listen_addr,
             service_kit::ServerSettings::new(vec![SERVICE_NAME], auth)
-                .with_tls(config.tls.server_tls()?, config.tls.insecure),
+                .with_tls(config.tls.server_tls()?, config.tls.insecure)
+                .with_limits(config.overload.limits(), MAX_MESSAGE_BYTES),
         )
         .await?;
-        let store = Store::connect(&config.database_url).await?;
+        let store = Store::connect_with(
+            &config.database_url,
+            config.overload.database_busy_timeout(),
+        )
+        .await?;
         let catalog = Arc::new(WatchlistCatalog::new());
         for spec in &config.watchlists {
             let list = load(spec).await?;

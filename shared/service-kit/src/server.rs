@@ -14,11 +14,15 @@ use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 
 use crate::auth::AuthLayer;
+use crate::message_limit::limit_messages;
+use crate::overload::{self, ShedLayer};
 use crate::telemetry::rpc_trace_layer;
 use crate::tls::{ServerTls, TlsConfigError, is_loopback};
 
 /// How long in-flight calls may take to finish after shutdown begins.
 const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+/// gRPC's usual limit on a request message, as tonic applies it by default.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct ServerSettings {
@@ -32,6 +36,11 @@ pub struct ServerSettings {
     /// `insecure`).
     pub tls: Option<ServerTls>,
     pub insecure: bool,
+    /// Calls served at once and waiting; the rest are refused (`overload`).
+    pub limits: overload::Limits,
+    /// The largest request message taken; a larger one is refused with RESOURCE_EXHAUSTED.
+    /// It must be the limit the service's tonic server is built with.
+    pub max_message_bytes: usize,
 }
 
 impl ServerSettings {
@@ -42,7 +51,20 @@ impl ServerSettings {
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
             tls: None,
             insecure: false,
+            limits: overload::Limits {
+                max_concurrent_calls: 64,
+                max_queued_calls: overload::DEFAULT_MAX_QUEUED_CALLS,
+                max_queue_wait: Duration::from_millis(overload::DEFAULT_MAX_QUEUE_WAIT_MS),
+            },
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
         }
+    }
+
+    /// Sheds calls over `limits`; refuses request messages over `max_message_bytes`.
+    pub fn with_limits(mut self, limits: overload::Limits, max_message_bytes: usize) -> Self {
+        self.limits = limits;
+        self.max_message_bytes = max_message_bytes;
+        self
     }
 
     /// Serves over `tls`; without it, plain TCP is allowed on loopback, or anywhere when
@@ -120,8 +142,16 @@ impl GrpcServer {
         tracing::info!(%addr, transport, services = ?self.settings.service_names, "listening");
 
         let stop_accepting = CancellationToken::new();
-        // Tracing wraps authentication, so refused calls are logged with their code too.
+        // Shedding comes first, so that a refused call costs as little as can be (one
+        // rate-limited line counts them, not a line each); tracing wraps authentication, so
+        // refused calls are logged with their code too.
+        let server_name = self.settings.service_names.first().copied().unwrap_or("");
+        let max_message_bytes = self.settings.max_message_bytes;
         let layers = tower::ServiceBuilder::new()
+            .layer(ShedLayer::new(self.settings.limits, server_name))
+            .map_request(move |request: http::Request<tonic::body::Body>| {
+                request.map(|body| limit_messages(body, max_message_bytes))
+            })
             .layer(rpc_trace_layer())
             .layer(self.settings.auth.clone());
         let router = Server::builder().layer(layers).add_routes(routes);

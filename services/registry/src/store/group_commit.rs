@@ -121,6 +121,13 @@ async fn write_batch(pool: &AnyPool, batch: Vec<Job>) {
                 let _ = job.reply.send(Err(error));
             }
         }
+        Err(error) if db::is_busy(&error) => {
+            // One by one, each intake would wait for the database again.
+            tracing::warn!(error = %format!("{error:#}"), size, "the database is busy; a shared intake transaction failed");
+            for job in batch {
+                let _ = job.reply.send(Err(anyhow::Error::new(db::Busy)));
+            }
+        }
         Err(error) => {
             tracing::warn!(error = %format!("{error:#}"), size, "a shared intake transaction failed; writing its intakes one by one");
             for job in batch {

@@ -63,9 +63,22 @@ pub struct SubjectFilter {
 
 impl Store {
     pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
-        let pool = db::connect(database_url, &SQLITE_MIGRATIONS, &POSTGRES_MIGRATIONS)
-            .await
-            .context("opening the registry database")?;
+        Self::connect_with(database_url, db::DEFAULT_BUSY_TIMEOUT).await
+    }
+
+    /// `connect`, with statements waiting at most `busy_timeout` for the database.
+    pub async fn connect_with(
+        database_url: &str,
+        busy_timeout: std::time::Duration,
+    ) -> anyhow::Result<Self> {
+        let pool = db::connect_with(
+            database_url,
+            &SQLITE_MIGRATIONS,
+            &POSTGRES_MIGRATIONS,
+            busy_timeout,
+        )
+        .await
+        .context("opening the registry database")?;
         let backend = db::Backend::of(database_url)?;
         Ok(Self {
             intake_writer: IntakeWriter::start(pool.clone(), backend),
