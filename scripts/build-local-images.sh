@@ -18,12 +18,13 @@
 # Options:
 #   --rebuild-base   debootstrap the base again even if the image exists (otherwise it is
 #                    reused; the other images are rebuilt each time, from Docker's cache)
-#   --skip-cargo     use the binaries already in target/release
+#   --skip-cargo     use the binaries already in the target folder's release/
 #   --print-env      only print the `export …_IMAGE=…` lines for these images
 #
 # Environment: DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR (default: what apt on this machine uses),
 # BASE_IMAGE, POSTGRES_IMAGE, PROMETHEUS_IMAGE, SCREENING_IMAGE, REGISTRY_IMAGE (the tags
-# above).
+# above); the binaries are taken from cargo's target folder, wherever CARGO_TARGET_DIR (or
+# cargo's configuration) puts it.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -156,12 +157,18 @@ if ! $skip_cargo; then
         --bin screening --bin registry --bin healthcheck --bin make-certs)
 fi
 
-step "Service images $SCREENING_IMAGE and $REGISTRY_IMAGE (binaries from target/release)"
+# Where cargo put the binaries: `cargo metadata` knows CARGO_TARGET_DIR and build.target-dir
+# as cargo itself reads them (a relative CARGO_TARGET_DIR is taken from the repository's root,
+# where the build above ran).
+release_dir="$(cd "$REPO_ROOT" && cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release"
+
+step "Service images $SCREENING_IMAGE and $REGISTRY_IMAGE (binaries from $release_dir)"
 # A small build context: the binaries (without debug info) and the files the images carry.
 context="$(mktemp -d)"
 trap 'rm -rf "$context"' EXIT
 for bin in screening registry healthcheck make-certs; do
-    objcopy --strip-debug "$REPO_ROOT/target/release/$bin" "$context/$bin"
+    objcopy --strip-debug "$release_dir/$bin" "$context/$bin"
 done
 cp "$REPO_ROOT/src/demo-watchlist.csv" "$context/"
 for service in screening registry; do

@@ -97,6 +97,7 @@ impl Stack {
                 .time
                 .as_millis() as u64,
             metrics_addr: options.screening_metrics_addr,
+            overload: Default::default(),
             // Mutual TLS: screening serves only clients with a certificate from the demo CA.
             tls: screening::config::TlsConfig {
                 tls_cert: Some(certificates.screening.cert.clone()),
@@ -119,6 +120,7 @@ impl Stack {
             screening_timeout_ms: 2000,
             workers: Default::default(),
             metrics_addr: options.registry_metrics_addr,
+            overload: Default::default(),
             tls: registry::config::TlsConfig {
                 tls_cert: Some(certificates.registry.cert.clone()),
                 tls_key: Some(certificates.registry.key.clone()),

@@ -162,6 +162,7 @@ pub fn screening_config(
             .time
             .as_millis() as u64,
         metrics_addr: None,
+        overload: Default::default(),
         tls: Default::default(),
     }
 }
@@ -257,6 +258,7 @@ pub fn registry_config(
         screening_timeout_ms: screening_timeout.as_millis() as u64,
         workers: test_workers(),
         metrics_addr: None,
+        overload: Default::default(),
         tls: Default::default(),
     }
 }

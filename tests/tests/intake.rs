@@ -75,6 +75,39 @@ async fn intake_of_a_listed_person_disguised_with_invisible_characters_records_a
     );
 }
 
+async fn intake_of_a_person_listed_more_often_than_screening_returns_records_how_many_and_the_engine(
+    kind: DatabaseKind,
+) {
+    // Twelve entries of one name: screening returns its default of 10 hits and says so.
+    let mut csv = String::from("id,name\n");
+    for i in 0..12 {
+        csv.push_str(&format!("P-{i},Ivan Sergeyevich PETROV\n"));
+    }
+    let list = CsvList::write("many", &csv);
+    let stack = TestStack::spawn(kind, vec![list.spec.clone()]).await;
+    let mut registry = stack.registry_client().await;
+
+    let subject = registry
+        .create_subject(intake("intake-many", person("Ivan Petrov", None, None)))
+        .await
+        .expect("intake succeeds")
+        .into_inner();
+
+    let screening = subject.screening.clone().expect("a screening");
+    assert_eq!(screening.hits.len(), 10);
+    assert_eq!(screening.total_hit_count, 12);
+    assert!(screening.hits_truncated);
+    assert_eq!(screening.engine_version, wire::ENGINE_VERSION);
+    let stored = registry
+        .get_subject(pb::GetSubjectRequest {
+            id: subject.id.clone(),
+        })
+        .await
+        .expect("the subject is stored")
+        .into_inner();
+    assert_eq!(stored.screening, Some(screening));
+}
+
 async fn intake_of_an_unlisted_person_records_clear(kind: DatabaseKind) {
     let (stack, _list) = stack_with_test_list(kind).await;
     let mut registry = stack.registry_client().await;
@@ -263,6 +296,7 @@ async fn getting_an_unknown_or_malformed_id_fails_clearly(kind: DatabaseKind) {
 on_both_databases!(
     intake_of_a_listed_person_records_a_potential_match,
     intake_of_a_listed_person_disguised_with_invisible_characters_records_a_potential_match,
+    intake_of_a_person_listed_more_often_than_screening_returns_records_how_many_and_the_engine,
     intake_of_an_unlisted_person_records_clear,
     intake_while_screening_is_unreachable_records_pending,
     repeating_a_request_id_returns_the_same_subject,

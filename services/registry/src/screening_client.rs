@@ -15,7 +15,7 @@ use wire::screening::v1::screening_service_client::ScreeningServiceClient;
 
 use crate::domain::screening::{
     ListVersion, RecordedAdjustment, RecordedExplanation, RecordedHit, RecordedNamePart,
-    ScreeningResult,
+    ScreeningExtent, ScreeningResult,
 };
 use crate::screening_link::ScreeningLink;
 
@@ -121,6 +121,11 @@ impl ScreeningClient {
 
 fn result_from_wire(response: pb::ScreenResponse) -> ScreeningResult {
     ScreeningResult {
+        extent: ScreeningExtent {
+            total_hit_count: response.total_hit_count,
+            hits_truncated: response.hits_truncated,
+            engine_version: response.engine_version,
+        },
         matched: response.matched,
         threshold: response.threshold,
         hits: response.hits.into_iter().map(hit_from_wire).collect(),

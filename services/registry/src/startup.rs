@@ -40,7 +40,11 @@ impl Application {
     /// Opens the database and binds the listener. Screening need not be up: intakes made
     /// while it is down are recorded as PENDING.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let store = Store::connect(&config.database_url).await?;
+        let store = Store::connect_with(
+            &config.database_url,
+            config.overload.database_busy_timeout(),
+        )
+        .await?;
         let server_tls = config.tls.server_tls()?;
         let timeout = config.screening_timeout();
         let channel = service_kit::tls::client::lazy_channel(
@@ -80,7 +84,11 @@ impl Application {
         let server = service_kit::GrpcServer::bind(
             &config.listen_addr,
             service_kit::ServerSettings::new(vec![SERVICE_NAME], auth)
-                .with_tls(server_tls, config.tls.insecure),
+                .with_tls(server_tls, config.tls.insecure)
+                .with_limits(
+                    config.overload.limits(),
+                    service_kit::server::DEFAULT_MAX_MESSAGE_BYTES,
+                ),
         )
         .await?;
         let metrics = match &config.metrics_addr {

@@ -30,6 +30,7 @@ fn screened_against(version: &str) -> Screening {
                 watchlist: "un".into(),
                 version: version.into(),
             }],
+            extent: Default::default(),
         },
         now(),
         &[],

@@ -36,6 +36,7 @@ fn clear_screening() -> Screening {
                 watchlist: "un".into(),
                 version: "abc".into(),
             }],
+            extent: Default::default(),
         },
         now(),
         &[],

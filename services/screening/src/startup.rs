@@ -52,7 +52,13 @@ impl Application {
         let server = service_kit::GrpcServer::bind(
             &config.listen_addr,
             service_kit::ServerSettings::new(vec![SERVICE_NAME], auth)
-                .with_tls(config.tls.server_tls()?, config.tls.insecure),
+                .with_tls(config.tls.server_tls()?, config.tls.insecure)
+                .with_limits(config.overload.limits(), MAX_MESSAGE_BYTES),
+        )
+        .await?;
+        let store = Store::connect_with(
+            &config.database_url,
+            config.overload.database_busy_timeout(),
         )
         .await?;
         let metrics_listener = match &config.metrics_addr {
@@ -60,7 +66,6 @@ impl Application {
             None => None,
         };
         let metrics = ScreeningMetrics::default();
-        let store = Store::connect(&config.database_url).await?;
         let catalog = Arc::new(WatchlistCatalog::new());
         for spec in &config.watchlists {
             let started = std::time::Instant::now();

@@ -310,6 +310,14 @@ pub fn both_record_lineage<'a>(
 
 /// Similarity of two parts, or 0.0 below `MIN_PART_SIMILARITY` (such parts never pair).
 pub fn part_similarity(a: &Part, b: &Part) -> f64 {
+    part_similarity_at_least(a, b, MIN_PART_SIMILARITY)
+}
+
+/// `part_similarity`, or 0.0 as soon as it is certain to fall below `min` (at least
+/// `MIN_PART_SIMILARITY`): looking for close parts only (two parts written together, at
+/// `MIN_JOINED_SIMILARITY`), most comparisons are abandoned after a row or two.
+pub fn part_similarity_at_least(a: &Part, b: &Part, min: f64) -> f64 {
+    let min = min.max(MIN_PART_SIMILARITY);
     if a.is_initial() || b.is_initial() {
         return match (a.is_initial(), b.is_initial()) {
             (true, true) if a.text == b.text => 1.0,
@@ -321,15 +329,11 @@ pub fn part_similarity(a: &Part, b: &Part) -> f64 {
     if distinct_given_names(a, b) {
         return 0.0;
     }
-    let similarity =
-        key_similarity_at_least(&a.key, &b.key, a.abjad || b.abjad, MIN_PART_SIMILARITY);
+    // The gender penalty only lowers a similarity, so one below `min` stays below it.
+    let similarity = key_similarity_at_least(&a.key, &b.key, a.abjad || b.abjad, min);
     if similarity > 0.0 && gendered(a, b) {
         let penalised = similarity * GENDER_MISMATCH_FACTOR;
-        if penalised >= MIN_PART_SIMILARITY {
-            penalised
-        } else {
-            0.0
-        }
+        if penalised >= min { penalised } else { 0.0 }
     } else {
         similarity
     }

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::blocking::{blocking_keys, close_keys};
-use super::parts::{ComparisonIdentity, Part, PartStatistics, part_similarity};
+use super::parts::{ComparisonIdentity, Part, PartStatistics, part_similarity_at_least};
+use crate::align::MIN_JOINED_SIMILARITY;
 use crate::parallel::map_in_chunks;
 
 #[derive(Debug, Default)]
@@ -23,7 +24,12 @@ pub struct Vocabulary {
     /// names recur in intake (Jennifer, Smith), and finding a part's neighbours is most of
     /// the cost of a screening. Emptied when full; it belongs to one version of one list.
     recent: Mutex<HashMap<ComparisonIdentity, Similar>>,
+    /// Likewise for two query parts written together (`joined_similar`), in that order.
+    recent_joined: Mutex<HashMap<JoinedIdentity, Arc<[u32]>>>,
 }
+
+/// Two parts written together, in order, as `joined_similar` remembers them.
+type JoinedIdentity = (ComparisonIdentity, ComparisonIdentity);
 
 /// Parts similar to one part: (vocabulary id, similarity), sorted by id.
 pub type Similar = Arc<[(u32, f64)]>;
@@ -124,6 +130,36 @@ impl Vocabulary {
         found
     }
 
+    /// The ids of the parts that `first` and `second` written together (in that order) come
+    /// close to (`MIN_JOINED_SIMILARITY`): Pol Pot for the list's Polpot. Every pair of a
+    /// query's parts is looked up, so what was found is remembered like `similar`'s parts.
+    pub fn joined_similar(&self, first: &Part, second: &Part) -> Arc<[u32]> {
+        let identity = (first.comparison_identity(), second.comparison_identity());
+        let recent = self
+            .recent_joined
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = recent.get(&identity) {
+            return found.clone();
+        }
+        drop(recent);
+        let joined = Part::joined(first, second);
+        let found: Arc<[u32]> = self
+            .closely_similar(&joined, MIN_JOINED_SIMILARITY)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        let mut recent = self
+            .recent_joined
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if recent.len() >= RECENT_PARTS {
+            recent.clear();
+        }
+        recent.insert(identity, found.clone());
+        found
+    }
+
     /// The parts at least `min` similar to `query`, for a `min` high enough that they lie
     /// within one consonant edit of it (two parts written together, `MIN_JOINED_SIMILARITY`).
     pub fn closely_similar(&self, query: &Part, min: f64) -> Vec<(u32, f64)> {
@@ -145,7 +181,7 @@ impl Vocabulary {
         ids.dedup();
         ids.into_iter()
             .filter_map(|id| {
-                let similarity = part_similarity(query, self.part(id));
+                let similarity = part_similarity_at_least(query, self.part(id), min);
                 (similarity > 0.0 && similarity >= min).then_some((id, similarity))
             })
             .collect()
@@ -155,7 +191,7 @@ impl Vocabulary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parts::prepare;
+    use crate::parts::{part_similarity, prepare};
 
     fn vocabulary(names: &[&str]) -> Vocabulary {
         let mut vocabulary = Vocabulary::default();

@@ -15,6 +15,8 @@ pub struct Screening {
     pub versions: Vec<ListVersion>,
     /// `None` while the subject is waiting to be screened.
     pub screened_at: Option<OffsetDateTime>,
+    /// How many entries scored at or above the threshold, and which engine scored them.
+    pub extent: ScreeningExtent,
 }
 
 /// What the screening service answered, before it is recorded on a subject.
@@ -24,6 +26,20 @@ pub struct ScreeningResult {
     pub threshold: f64,
     pub hits: Vec<RecordedHit>,
     pub versions: Vec<ListVersion>,
+    pub extent: ScreeningExtent,
+}
+
+/// What a screening says beyond its hits, so that a reviewer sees that more hits existed
+/// than were kept (screening returns at most `max_hits`) and which engine made the scores.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScreeningExtent {
+    /// Entries that scored at or above the threshold, `hits` being the best of them.
+    pub total_hit_count: u32,
+    /// True when screening cut the hits at `max_hits`.
+    pub hits_truncated: bool,
+    /// The matching engine that scored, as `screening --version` names it; empty for
+    /// screenings recorded before the registry kept it.
+    pub engine_version: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,6 +167,7 @@ impl Screening {
             hits: Vec::new(),
             versions: Vec::new(),
             screened_at: None,
+            extent: ScreeningExtent::default(),
         }
     }
 
@@ -164,6 +181,7 @@ impl Screening {
             hits: result.hits,
             versions: result.versions,
             screened_at: Some(at),
+            extent: result.extent,
         }
     }
 }

@@ -123,6 +123,13 @@ async fn write_batch(pool: &AnyPool, batch: Vec<Job>, metrics: &CommitMetrics) {
                 let _ = job.reply.send(Err(error));
             }
         }
+        Err(error) if db::is_busy(&error) => {
+            // One by one, each intake would wait for the database again.
+            tracing::warn!(error = %format!("{error:#}"), size, "the database is busy; a shared intake transaction failed");
+            for job in batch {
+                let _ = job.reply.send(Err(anyhow::Error::new(db::Busy)));
+            }
+        }
         Err(error) => {
             tracing::warn!(error = %format!("{error:#}"), size, "a shared intake transaction failed; writing its intakes one by one");
             for job in batch {
@@ -159,9 +166,12 @@ async fn write_in_one_transaction(pool: &AnyPool, jobs: &[Job]) -> anyhow::Resul
     Ok(inserted)
 }
 
-/// Subjects per multi-row statement: 16 parameters each keeps a statement under SQLite's
-/// historical limit of 999 parameters.
-const ROWS_PER_STATEMENT: usize = 60;
+/// Subjects per multi-row statement: with `SUBJECT_PARAMETERS` each, a statement stays under
+/// SQLite's historical limit of 999 parameters.
+const ROWS_PER_STATEMENT: usize = 999 / SUBJECT_PARAMETERS;
+
+/// The columns of `SUBJECT_COLUMNS` and `screened_versions`, bound per subject.
+const SUBJECT_PARAMETERS: usize = 19;
 
 /// Audit events per multi-row statement, under the same limit.
 pub(super) const EVENTS_PER_STATEMENT: usize = 999 / audit::AUDIT_COLUMNS;
@@ -174,7 +184,7 @@ async fn insert_chunk(tx: &mut Transaction<'_, Any>, jobs: &[Job]) -> anyhow::Re
     let sql = format!(
         "INSERT INTO subjects ({SUBJECT_COLUMNS}, screened_versions) VALUES {}
          ON CONFLICT (request_id) DO NOTHING RETURNING id",
-        placeholders(tx, rows.len(), 16)
+        placeholders(tx, rows.len(), SUBJECT_PARAMETERS)
     );
     let mut query = sqlx::query_as::<_, (String,)>(&sql);
     for row in &rows {
@@ -194,6 +204,9 @@ async fn insert_chunk(tx: &mut Transaction<'_, Any>, jobs: &[Job]) -> anyhow::Re
             .bind(row.updated_at_ms)
             .bind(row.revision)
             .bind(&row.created_by)
+            .bind(row.total_hit_count)
+            .bind(row.hits_truncated)
+            .bind(&row.engine_version)
             .bind(&row.screened_versions);
     }
     let created: HashSet<String> = query

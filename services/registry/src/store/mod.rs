@@ -28,7 +28,8 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 
 pub(crate) const SUBJECT_COLUMNS: &str = "id, request_id, request_fingerprint, person_json, status, \
      screening_state, matched, threshold, hits_json, versions_json, screened_at_ms, \
-     created_at_ms, updated_at_ms, revision, created_by";
+     created_at_ms, updated_at_ms, revision, created_by, total_hit_count, hits_truncated, \
+     engine_version";
 
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -64,9 +65,22 @@ pub struct SubjectFilter {
 
 impl Store {
     pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
-        let pool = db::connect(database_url, &SQLITE_MIGRATIONS, &POSTGRES_MIGRATIONS)
-            .await
-            .context("opening the registry database")?;
+        Self::connect_with(database_url, db::DEFAULT_BUSY_TIMEOUT).await
+    }
+
+    /// `connect`, with statements waiting at most `busy_timeout` for the database.
+    pub async fn connect_with(
+        database_url: &str,
+        busy_timeout: std::time::Duration,
+    ) -> anyhow::Result<Self> {
+        let pool = db::connect_with(
+            database_url,
+            &SQLITE_MIGRATIONS,
+            &POSTGRES_MIGRATIONS,
+            busy_timeout,
+        )
+        .await
+        .context("opening the registry database")?;
         let backend = db::Backend::of(database_url)?;
         let commit_metrics = CommitMetrics::default();
         Ok(Self {

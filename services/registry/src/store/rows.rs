@@ -4,7 +4,7 @@ use anyhow::Context;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::domain::screening::Screening;
+use crate::domain::screening::{Screening, ScreeningExtent};
 use crate::domain::subject::{RequestId, ScreeningState, Subject, SubjectStatus};
 
 #[derive(Debug, sqlx::FromRow)]
@@ -24,6 +24,9 @@ pub(super) struct SubjectRow {
     pub updated_at_ms: i64,
     pub revision: i64,
     pub created_by: String,
+    pub total_hit_count: i64,
+    pub hits_truncated: i64,
+    pub engine_version: String,
     /// Written, never read back into a subject: `store::versions_key` of the screening.
     #[sqlx(default)]
     pub screened_versions: String,
@@ -58,6 +61,9 @@ impl SubjectRow {
             updated_at_ms: millis(subject.updated_at),
             revision: subject.revision,
             created_by: subject.created_by.clone(),
+            total_hit_count: i64::from(screening.extent.total_hit_count),
+            hits_truncated: i64::from(screening.extent.hits_truncated),
+            engine_version: screening.extent.engine_version.clone(),
             screened_versions: super::versions_key(&screening.versions),
         })
     }
@@ -80,6 +86,12 @@ impl SubjectRow {
                 versions: serde_json::from_str(&self.versions_json)
                     .with_context(|| corrupt("list versions"))?,
                 screened_at: self.screened_at_ms.map(from_millis).transpose()?,
+                extent: ScreeningExtent {
+                    total_hit_count: u32::try_from(self.total_hit_count)
+                        .with_context(|| corrupt("hit count"))?,
+                    hits_truncated: self.hits_truncated != 0,
+                    engine_version: self.engine_version,
+                },
             },
             reviews: Vec::new(),
             created_at: from_millis(self.created_at_ms)?,

@@ -28,9 +28,10 @@ pub(super) async fn append_many<'a>(
     }
     let sql = format!(
         "INSERT INTO screenings
-           (id, subject_id, state, matched, threshold, hits_json, versions_json, screened_at_ms)
+           (id, subject_id, state, matched, threshold, hits_json, versions_json, screened_at_ms,
+            total_hit_count, hits_truncated, engine_version)
          VALUES {}",
-        super::group_commit::placeholders(tx, values.len(), 8)
+        super::group_commit::placeholders(tx, values.len(), 11)
     );
     let mut query = sqlx::query(&sql);
     for (subject_id, screening, hits, versions, screened_at) in values {
@@ -42,7 +43,10 @@ pub(super) async fn append_many<'a>(
             .bind(screening.threshold)
             .bind(hits)
             .bind(versions)
-            .bind(screened_at);
+            .bind(screened_at)
+            .bind(i64::from(screening.extent.total_hit_count))
+            .bind(i64::from(screening.extent.hits_truncated))
+            .bind(screening.extent.engine_version.clone());
     }
     query
         .execute(&mut **tx)

@@ -31,7 +31,7 @@ pub struct ScreeningUpdate {
     pub audit: AuditEvent,
 }
 
-/// Rows per multi-row statement (8 parameters each for a screening, 7 for an event).
+/// Rows per multi-row statement (11 parameters each for a screening, 7 for an event).
 const ROWS_PER_STATEMENT: usize = 64;
 
 #[derive(Debug)]
@@ -200,7 +200,8 @@ async fn update_row(
     let changed = sqlx::query(
         "UPDATE subjects SET status = $1, screening_state = $2, matched = $3, threshold = $4,
              hits_json = $5, versions_json = $6, screened_at_ms = $7, updated_at_ms = $8,
-             revision = $9, screened_versions = $12,
+             revision = $9, screened_versions = $12, total_hit_count = $13,
+             hits_truncated = $14, engine_version = $15,
              matched_since_ms = CASE WHEN screening_state IN ('clear', 'pending')
                      AND $2 = 'potential_match'
                  THEN $7 ELSE matched_since_ms END
@@ -218,6 +219,9 @@ async fn update_row(
     .bind(&row.id)
     .bind(expected_revision)
     .bind(&row.screened_versions)
+    .bind(row.total_hit_count)
+    .bind(row.hits_truncated)
+    .bind(&row.engine_version)
     .execute(&mut **tx)
     .await
     .context("updating a subject")?

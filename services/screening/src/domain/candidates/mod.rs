@@ -5,14 +5,15 @@
 
 mod quick_bound;
 
+use std::sync::Arc;
+
 use crate::domain::budget::Budget;
 use crate::domain::catalog::{LoadedList, PreparedName, has_bit};
 use crate::domain::entry::NameKind;
 use smallvec::{SmallVec, smallvec};
 
 use name_matching::{
-    BoundSide, Joins, MIN_JOINED_SIMILARITY, Part, Similar, lineage_agrees, name_score_with,
-    part_similarity, score_bound,
+    BoundSide, Joins, Part, Similar, lineage_agrees, name_score_with, part_similarity, score_bound,
 };
 use quick_bound::QuickBound;
 
@@ -26,7 +27,7 @@ pub(crate) struct QueryName<'a> {
     similar: Vec<Similar>,
     /// Pairs of query parts that written together spell a part of the list (as `align`
     /// joins them), with that part's vocabulary ids: such names lead through both parts.
-    joined: Vec<(usize, usize, Vec<u32>)>,
+    joined: Vec<(usize, usize, Arc<[u32]>)>,
     quick_bound: QuickBound,
 }
 
@@ -105,7 +106,7 @@ impl<'a> QueryName<'a> {
             }
         }
         for (first, second, ids) in &self.joined {
-            for &id in ids {
+            for &id in ids.iter() {
                 sources.push((postings(id).len(), (*first, Some(*second)), id));
             }
         }
@@ -209,7 +210,8 @@ impl Pairs<'_> {
         self.table[i * self.entry_parts.len() + j]
     }
 
-    /// An upper bound on `score`: a loose one when that is already below `floor`.
+    /// An upper bound on `score` when that is below `floor`; otherwise a figure at or
+    /// above `floor` (which is all the caller asks).
     fn bound(&self, floor: f64) -> f64 {
         let width = self.entry_parts.len();
         let query_best: SmallVec<[f64; 8]> = (0..self.query.parts.len())
@@ -236,12 +238,18 @@ impl Pairs<'_> {
             weights: &self.entry_weights,
             best: &entry_best,
         };
+        // Cheapest first; each figure decides only on its side of the floor (without
+        // joins the bound is lowest, by length alone highest), and every path decides as
+        // the compared bound would.
+        let without_joins = score_bound(&query, &entry, Joins::Ignored) * self.factor;
+        if without_joins >= floor {
+            return without_joins;
+        }
         let loose = score_bound(&query, &entry, Joins::ByLength) * self.factor;
         if loose < floor {
             return loose;
         }
-        let bound = score_bound(&query, &entry, Joins::Compared);
-        bound * self.factor
+        score_bound(&query, &entry, Joins::Compared) * self.factor
     }
 
     fn score(&self) -> f64 {
@@ -259,18 +267,14 @@ impl Pairs<'_> {
 /// For each pair of full query parts (in either order) that written together come close to
 /// parts of the list, those parts' ids. Only pairs whose parts are both leftovers in `align`
 /// are joined there, but which those are depends on the name, so every pair is looked up.
-fn joined_leads(parts: &[Part], list: &LoadedList) -> Vec<(usize, usize, Vec<u32>)> {
+fn joined_leads(parts: &[Part], list: &LoadedList) -> Vec<(usize, usize, Arc<[u32]>)> {
     let mut leads = Vec::new();
     let full = |i: usize| i < MAX_LEADING_PARTS && !parts[i].is_initial();
     for first in (0..parts.len()).filter(|&i| full(i)) {
         for second in (0..parts.len()).filter(|&j| j != first && full(j)) {
-            let joined = Part::joined(&parts[first], &parts[second]);
-            let ids: Vec<u32> = list
+            let ids = list
                 .vocabulary
-                .closely_similar(&joined, MIN_JOINED_SIMILARITY)
-                .into_iter()
-                .map(|(id, _)| id)
-                .collect();
+                .joined_similar(&parts[first], &parts[second]);
             if !ids.is_empty() {
                 leads.push((first, second, ids));
             }
