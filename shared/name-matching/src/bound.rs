@@ -226,7 +226,10 @@ mod tests {
             );
         }
         let ([ignored, compared, _], score) = bounds_and_score("Pol Pot", "Polpot");
-        assert!(ignored < score && score <= compared, "{ignored} {score} {compared}");
+        assert!(
+            ignored < score && score <= compared,
+            "{ignored} {score} {compared}"
+        );
     }
 
     #[test]
