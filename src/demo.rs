@@ -40,6 +40,10 @@ pub struct Options {
     /// More lists to load beside the demo list, as NAME=FORMAT:PATH (repeatable).
     #[arg(long = "watchlist", env = "STACK_WATCHLISTS", value_delimiter = ',')]
     pub watchlists: Vec<screening::config::WatchlistSpec>,
+
+    /// Where both services' spans are exported (OTLP); nowhere unless set.
+    #[command(flatten)]
+    pub traces: service_kit::telemetry::TraceArgs,
 }
 
 pub struct Stack {
@@ -96,6 +100,8 @@ impl Stack {
                 tls_reload_interval_ms: RELOAD_INTERVAL_MS,
                 insecure: false,
             },
+            // Tracing is the process's, set up from `Options::traces` before either starts.
+            traces: Default::default(),
         })
         .await
         .context("starting screening")?;
@@ -121,6 +127,7 @@ impl Stack {
                 screening_client_cert: Some(certificates.registry_client.cert.clone()),
                 screening_client_key: Some(certificates.registry_client.key.clone()),
             },
+            traces: Default::default(),
         })
         .await
         .context("starting registry")?;

@@ -162,6 +162,7 @@ pub fn screening_config(
             .time
             .as_millis() as u64,
         tls: Default::default(),
+        traces: Default::default(),
     }
 }
 
@@ -253,6 +254,7 @@ pub fn registry_config(
         screening_timeout_ms: screening_timeout.as_millis() as u64,
         workers: test_workers(),
         tls: Default::default(),
+        traces: Default::default(),
     }
 }
 

@@ -406,6 +406,7 @@ async fn a_start_up_list_with_an_unclosed_quote_stops_start_up_with_line_and_col
         max_names_aligned: screening::domain::budget::Limits::default().names_aligned,
         max_screen_time_ms: 5_000,
         tls: Default::default(),
+        traces: Default::default(),
     })
     .await;
 
@@ -473,6 +474,7 @@ async fn a_stored_import_the_stricter_rules_refuse_is_named_and_does_not_hold_ba
         max_names_aligned: screening::domain::budget::Limits::default().names_aligned,
         max_screen_time_ms: 5_000,
         tls: Default::default(),
+        traces: Default::default(),
     })
     .await;
 

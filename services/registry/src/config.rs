@@ -63,6 +63,10 @@ pub struct Config {
     /// TLS for the server and towards screening.
     #[command(flatten)]
     pub tls: TlsConfig,
+
+    /// Where spans are exported (OTLP); nowhere unless set.
+    #[command(flatten)]
+    pub traces: service_kit::telemetry::TraceArgs,
 }
 
 impl Config {

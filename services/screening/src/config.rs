@@ -76,6 +76,10 @@ pub struct Config {
 
     #[command(flatten)]
     pub tls: TlsConfig,
+
+    /// Where spans are exported (OTLP); nowhere unless set.
+    #[command(flatten)]
+    pub traces: service_kit::telemetry::TraceArgs,
 }
 
 impl Config {

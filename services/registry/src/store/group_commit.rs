@@ -14,6 +14,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use tokio::sync::{Mutex, mpsc, oneshot};
+use tracing::Instrument;
 
 use super::rows::SubjectRow;
 use super::{SUBJECT_COLUMNS, audit, screenings};
@@ -32,6 +33,8 @@ struct Job {
     audit: Vec<AuditEvent>,
     /// `Ok(true)` once committed, `Ok(false)` when the request id was already taken.
     reply: oneshot::Sender<anyhow::Result<bool>>,
+    /// The span the intake waits in: the shared commit's span links to it.
+    waiting: tracing::Span,
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +72,7 @@ impl IntakeWriter {
                 fingerprint,
                 audit,
                 reply,
+                waiting: tracing::Span::current(),
             };
             match self.jobs.send(job).await {
                 Ok(()) => answers.push(Ok(answer)),
@@ -108,7 +112,16 @@ async fn run_writer(pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
     }
 }
 
+/// Writes `batch` in its own trace, linked to each intake's: one commit serves many.
 async fn write_batch(pool: &AnyPool, batch: Vec<Job>) {
+    let span = tracing::info_span!(parent: None, "store.group_commit", intakes = batch.len());
+    for job in &batch {
+        span.follows_from(&job.waiting);
+    }
+    write_batch_in_span(pool, batch).instrument(span).await;
+}
+
+async fn write_batch_in_span(pool: &AnyPool, batch: Vec<Job>) {
     let size = batch.len();
     match write_together(pool, &batch).await {
         Ok(inserted) => {
