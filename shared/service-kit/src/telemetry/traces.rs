@@ -37,7 +37,7 @@ pub struct TraceArgs {
     pub otlp_endpoint: Option<String>,
 
     /// The certificate authority (PEM) that signed the OTLP endpoint's certificate.
-    #[arg(long, env = "OTLP_CA_FILE")]
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_CERTIFICATE")]
     pub otlp_ca_file: Option<PathBuf>,
 }
 
@@ -57,20 +57,20 @@ impl Traces {
 
     /// Sends the spans that have ended and are still buffered, waiting for the collector.
     pub fn flush(&self) {
-        if let Some(provider) = &self.exporting {
-            if let Err(error) = provider.force_flush() {
-                tracing::warn!(%error, "spans not exported");
-            }
+        if let Some(provider) = &self.exporting
+            && let Err(error) = provider.force_flush()
+        {
+            tracing::warn!(%error, "spans not exported");
         }
     }
 }
 
 impl Drop for Traces {
     fn drop(&mut self) {
-        if let Some(provider) = self.exporting.take() {
-            if let Err(error) = provider.shutdown() {
-                tracing::warn!(%error, "spans lost at shutdown");
-            }
+        if let Some(provider) = self.exporting.take()
+            && let Err(error) = provider.shutdown()
+        {
+            tracing::warn!(%error, "spans lost at shutdown");
         }
     }
 }
