@@ -5,6 +5,8 @@
 #   local/debian:bookworm     a minimal Debian root made with debootstrap, `docker import`ed
 #   local/postgres:15         Debian's `postgresql` package on that root, with an entrypoint
 #                             that honours POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB
+#   local/prometheus:dev      Debian's `prometheus` package on that root (compose profile
+#                             `metrics`)
 #   local/screening:dev       the service binaries built here (`cargo build --release`)
 #   local/registry:dev        copied onto the same root
 #
@@ -20,15 +22,16 @@
 #   --print-env      only print the `export …_IMAGE=…` lines for these images
 #
 # Environment: DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR (default: what apt on this machine uses),
-# BASE_IMAGE, POSTGRES_IMAGE, SCREENING_IMAGE, REGISTRY_IMAGE (the tags above); the binaries
-# are taken from cargo's target folder, wherever CARGO_TARGET_DIR (or cargo's configuration)
-# puts it.
+# BASE_IMAGE, POSTGRES_IMAGE, PROMETHEUS_IMAGE, SCREENING_IMAGE, REGISTRY_IMAGE (the tags
+# above); the binaries are taken from cargo's target folder, wherever CARGO_TARGET_DIR (or
+# cargo's configuration) puts it.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SUITE=bookworm
 BASE_IMAGE="${BASE_IMAGE:-local/debian:$SUITE}"
 POSTGRES_IMAGE="${POSTGRES_IMAGE:-local/postgres:15}"
+PROMETHEUS_IMAGE="${PROMETHEUS_IMAGE:-local/prometheus:dev}"
 SCREENING_IMAGE="${SCREENING_IMAGE:-local/screening:dev}"
 REGISTRY_IMAGE="${REGISTRY_IMAGE:-local/registry:dev}"
 
@@ -39,8 +42,8 @@ for arg in "$@"; do
         --rebuild-base) rebuild_base=true ;;
         --skip-cargo) skip_cargo=true ;;
         --print-env)
-            printf 'export POSTGRES_IMAGE=%q SCREENING_IMAGE=%q REGISTRY_IMAGE=%q\n' \
-                "$POSTGRES_IMAGE" "$SCREENING_IMAGE" "$REGISTRY_IMAGE"
+            printf 'export POSTGRES_IMAGE=%q PROMETHEUS_IMAGE=%q SCREENING_IMAGE=%q REGISTRY_IMAGE=%q\n' \
+                "$POSTGRES_IMAGE" "$PROMETHEUS_IMAGE" "$SCREENING_IMAGE" "$REGISTRY_IMAGE"
             exit 0
             ;;
         -h | --help)
@@ -144,6 +147,10 @@ step "PostgreSQL image $POSTGRES_IMAGE (Debian's postgresql package)"
 docker build --quiet --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "$POSTGRES_IMAGE" \
     -f "$REPO_ROOT/deploy/local/postgres.Dockerfile" "$REPO_ROOT/deploy/local"
 
+step "Prometheus image $PROMETHEUS_IMAGE (Debian's prometheus package)"
+docker build --quiet --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "$PROMETHEUS_IMAGE" \
+    -f "$REPO_ROOT/deploy/local/prometheus.Dockerfile" "$REPO_ROOT/deploy/local"
+
 if ! $skip_cargo; then
     step "cargo build --release (screening, registry, healthcheck, make-certs)"
     (cd "$REPO_ROOT" && cargo build --release --locked -p screening -p registry -p service-kit \
@@ -174,8 +181,8 @@ trap - EXIT
 
 step "Done in $((SECONDS - STARTED_AT))s"
 docker image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' |
-    grep -E "^($BASE_IMAGE|$POSTGRES_IMAGE|$SCREENING_IMAGE|$REGISTRY_IMAGE)\b" || true
+    grep -E "^($BASE_IMAGE|$POSTGRES_IMAGE|$PROMETHEUS_IMAGE|$SCREENING_IMAGE|$REGISTRY_IMAGE)\b" || true
 echo
 echo "Use them with docker-compose.yml:"
-printf '  export POSTGRES_IMAGE=%q SCREENING_IMAGE=%q REGISTRY_IMAGE=%q\n' \
-    "$POSTGRES_IMAGE" "$SCREENING_IMAGE" "$REGISTRY_IMAGE"
+printf '  export POSTGRES_IMAGE=%q PROMETHEUS_IMAGE=%q SCREENING_IMAGE=%q REGISTRY_IMAGE=%q\n' \
+    "$POSTGRES_IMAGE" "$PROMETHEUS_IMAGE" "$SCREENING_IMAGE" "$REGISTRY_IMAGE"

@@ -44,6 +44,14 @@ pub struct Options {
     /// Where both services' spans are exported (OTLP); nowhere unless set.
     #[command(flatten)]
     pub traces: service_kit::telemetry::TraceArgs,
+
+    /// Where the registry serves Prometheus metrics (plain HTTP, `/metrics`); off when unset.
+    #[arg(long, env = "STACK_REGISTRY_METRICS_ADDR")]
+    pub registry_metrics_addr: Option<String>,
+
+    /// Where screening serves Prometheus metrics (plain HTTP, `/metrics`); off when unset.
+    #[arg(long, env = "STACK_SCREENING_METRICS_ADDR")]
+    pub screening_metrics_addr: Option<String>,
 }
 
 pub struct Stack {
@@ -92,6 +100,8 @@ impl Stack {
             max_screen_time_ms: screening::domain::budget::Limits::default()
                 .time
                 .as_millis() as u64,
+            metrics_addr: options.screening_metrics_addr,
+            overload: Default::default(),
             // Mutual TLS: screening serves only clients with a certificate from the demo CA.
             tls: screening::config::TlsConfig {
                 tls_cert: Some(certificates.screening.cert.clone()),
@@ -115,6 +125,8 @@ impl Stack {
             screening_token_file: None,
             screening_timeout_ms: 2000,
             workers: Default::default(),
+            metrics_addr: options.registry_metrics_addr,
+            overload: Default::default(),
             tls: registry::config::TlsConfig {
                 tls_cert: Some(certificates.registry.cert.clone()),
                 tls_key: Some(certificates.registry.key.clone()),
@@ -148,13 +160,20 @@ impl Stack {
         let demo_version = screening::lists::ListFiles::new()
             .with_file("demo-watchlist.csv", DEMO_WATCHLIST.as_bytes().to_vec())
             .version(screening::lists::ListFormat::Csv);
+        let metrics: String = [
+            ("registry ", self.registry.metrics_addr()),
+            ("screening", self.screening.metrics_addr()),
+        ]
+        .into_iter()
+        .filter_map(|(name, addr)| Some(format!("  {name} metrics at http://{}/metrics\n", addr?)))
+        .collect();
         let lists = crate::banner::lines(
             &crate::banner::served(&self.screening.served_lists()),
             DEMO_NAME,
             &demo_version,
         );
         println!(
-            "\n  registry  listening on {registry} (TLS)\n  screening listening on {screening} (mutual TLS), serving:\n{lists}  tokens per role in {tokens}/ (admin, intake, reviewer, viewer, case-officer, auditor, screener)\n  local CA and certificates in {tls}/ (screening asks for a client certificate: client.pem)\n\n  try:\n    grpcurl -cacert {ca} -cert {cert} -key {key} \\\n      -H \"authorization: Bearer $(cat {tokens}/screener)\" \\\n      -d '{{\"person\": {{\"names\": [{{\"fullName\": \"Зарина Холматова\"}}], \"birthDates\": [\"1984\"]}}}}' \\\n      {screening} screening.v1.ScreeningService/Screen\n    grpcurl -cacert {ca} {registry} list\n",
+            "\n  registry  listening on {registry} (TLS)\n  screening listening on {screening} (mutual TLS), serving:\n{lists}  tokens per role in {tokens}/ (admin, intake, reviewer, viewer, case-officer, auditor, screener)\n  local CA and certificates in {tls}/ (screening asks for a client certificate: client.pem)\n{metrics}\n  try:\n    grpcurl -cacert {ca} -cert {cert} -key {key} \\\n      -H \"authorization: Bearer $(cat {tokens}/screener)\" \\\n      -d '{{\"person\": {{\"names\": [{{\"fullName\": \"Зарина Холматова\"}}], \"birthDates\": [\"1984\"]}}}}' \\\n      {screening} screening.v1.ScreeningService/Screen\n    grpcurl -cacert {ca} {registry} list\n",
             tokens = tokens.display(),
             tls = certs.dir.display(),
             ca = certs.ca.display(),

@@ -17,8 +17,8 @@
 //!   become the registry's and screening's real addresses (add a line to `addresses` for
 //!   another listener, such as a metrics port).
 //!
-//! grpcurl must be installed (`scripts/install-grpcurl.sh`, which CI runs); it is found on
-//! PATH, as `$GRPCURL`, or where that script puts it.
+//! grpcurl is found on PATH, as `$GRPCURL`, or where `scripts/install-grpcurl.sh` puts it;
+//! when none is found the test runs that script itself, so `cargo test` alone suffices.
 
 mod blocks;
 mod compare;

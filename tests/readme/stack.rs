@@ -2,7 +2,7 @@
 //! on port 0, and the README's commands run beside it in bash with a real grpcurl.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -40,9 +40,18 @@ fn grpcurl() -> PathBuf {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
         .map(|cache| cache.join("ci-tools/bin/grpcurl"));
-    on_path
-        .or(cache.filter(|path| path.is_file()))
-        .expect("grpcurl is installed: run scripts/install-grpcurl.sh (CI does)")
+    if let Some(found) = on_path.or(cache.clone().filter(|path| path.is_file())) {
+        return found;
+    }
+    // `cargo test` alone must work on a fresh machine (README): install it as CI does.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/install-grpcurl.sh");
+    let installed = Command::new("bash")
+        .arg(&script)
+        .status()
+        .is_ok_and(|status| status.success());
+    cache
+        .filter(|path| installed && path.is_file())
+        .expect("grpcurl could not be installed by scripts/install-grpcurl.sh; set GRPCURL")
 }
 
 impl Stack {

@@ -99,6 +99,17 @@ impl ComposeStack {
         &self.project
     }
 
+    /// Starts Prometheus too (the `metrics` profile), published on a free port of
+    /// 127.0.0.1; its image is `PROMETHEUS_IMAGE`.
+    pub fn with_prometheus(mut self) -> Self {
+        check_image("PROMETHEUS_IMAGE", "prom/prometheus:v2.53.0");
+        self.env
+            .push(("COMPOSE_PROFILES".to_owned(), "metrics".to_owned()));
+        self.env
+            .push(("PROMETHEUS_PORTS".to_owned(), "127.0.0.1:".to_owned()));
+        self
+    }
+
     /// Replaces the `e2e` list's file; screening reads it when it (re)starts.
     pub fn write_list(&self, content: &str) {
         let lists = self.dir.path().join("lists");
@@ -379,17 +390,21 @@ fn compose_command() -> Vec<String> {
 /// to pull or build it.
 fn check_images() {
     for (variable, default) in IMAGES {
-        let image = std::env::var(variable).unwrap_or_else(|_| default.to_owned());
-        let found = Command::new("docker")
-            .args(["image", "inspect", &image])
-            .output()
-            .is_ok_and(|out| out.status.success());
-        assert!(
-            found,
-            "image {image} ({variable}) is not on this machine: build the images with \
-             scripts/build-local-images.sh and export what it prints, or `docker compose build`"
-        );
+        check_image(variable, default);
     }
+}
+
+fn check_image(variable: &str, default: &str) {
+    let image = std::env::var(variable).unwrap_or_else(|_| default.to_owned());
+    let found = Command::new("docker")
+        .args(["image", "inspect", &image])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    assert!(
+        found,
+        "image {image} ({variable}) is not on this machine: build the images with \
+         scripts/build-local-images.sh and export what it prints, or `docker compose build`"
+    );
 }
 
 fn repository_root() -> PathBuf {

@@ -17,6 +17,7 @@ use wire::screening::v1::screening_service_client::ScreeningServiceClient;
 pub use test_support::{DatabaseKind, TestDatabase, on_both_databases};
 
 pub mod compose;
+pub mod prometheus;
 mod spawn;
 pub mod tls;
 
@@ -37,6 +38,8 @@ pub fn init_test_logging() {
 /// A service running in this process until stopped or dropped.
 pub struct RunningServer {
     pub addr: SocketAddr,
+    /// Where it serves metrics, when its configuration asked for them.
+    pub metrics_addr: Option<SocketAddr>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -49,6 +52,7 @@ impl RunningServer {
         let (stop, stopped) = oneshot::channel();
         Self {
             addr,
+            metrics_addr: None,
             stop: Some(stop),
             task: Some(tokio::spawn(run(stopped))),
         }

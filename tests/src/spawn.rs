@@ -161,6 +161,8 @@ pub fn screening_config(
         max_screen_time_ms: screening::domain::budget::Limits::default()
             .time
             .as_millis() as u64,
+        metrics_addr: None,
+        overload: Default::default(),
         tls: Default::default(),
         traces: Default::default(),
     }
@@ -173,12 +175,15 @@ pub async fn start_screening(config: screening::config::Config) -> RunningServer
         .await
         .expect("screening starts");
     let addr = app.local_addr().expect("a bound address");
-    RunningServer::start(addr, |stopped| async move {
+    let metrics_addr = app.metrics_addr();
+    let mut server = RunningServer::start(addr, |stopped| async move {
         app.run_until_stopped(async {
             let _ = stopped.await;
         })
         .await
-    })
+    });
+    server.metrics_addr = metrics_addr;
+    server
 }
 
 /// Starts the registry on a free port, calling screening at `screening_url`.
@@ -253,6 +258,8 @@ pub fn registry_config(
         screening_token_file: None,
         screening_timeout_ms: screening_timeout.as_millis() as u64,
         workers: test_workers(),
+        metrics_addr: None,
+        overload: Default::default(),
         tls: Default::default(),
         traces: Default::default(),
     }
@@ -265,10 +272,13 @@ pub async fn start_registry(config: registry::config::Config) -> RunningServer {
         .await
         .expect("registry starts");
     let addr = app.local_addr().expect("a bound address");
-    RunningServer::start(addr, |stopped| async move {
+    let metrics_addr = app.metrics_addr();
+    let mut server = RunningServer::start(addr, |stopped| async move {
         app.run_until_stopped(async {
             let _ = stopped.await;
         })
         .await
-    })
+    });
+    server.metrics_addr = metrics_addr;
+    server
 }

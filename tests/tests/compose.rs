@@ -298,3 +298,77 @@ async fn two_instances_of_each_service_share_the_work_without_doing_it_twice() {
         assert_eq!(distinct.len(), 2, "{id}: {events:#?}");
     }
 }
+
+#[tokio::test]
+#[ignore = "needs Docker and the images; run by .ci/run (see README)"]
+async fn prometheus_scrapes_every_instance_and_shows_an_intake() {
+    let stack = ComposeStack::new(LIST).with_prometheus();
+    stack.up(2, 1);
+    let prometheus = stack.addr("prometheus", 9090, 1);
+    let mut registry = stack.registry(1, "intake").await;
+    let subject = intake(&mut registry, "e2e-metrics-1", LISTED).await;
+    assert_eq!(state(&subject), pb::ScreeningState::PotentialMatch);
+
+    // Both screening instances and the registry, each found through the network's DNS.
+    let targets = eventually("every instance scraped", SETTLE, || async {
+        let up = system_tests::prometheus::query(prometheus, "up == 1")
+            .await
+            .ok()?;
+        let jobs: Vec<String> = up
+            .iter()
+            .filter_map(|(labels, _)| labels.get("job")?.as_str().map(str::to_owned))
+            .collect();
+        let count = |job: &str| jobs.iter().filter(|j| *j == job).count();
+        (count("screening") == 2 && count("registry") == 1).then_some(jobs)
+    })
+    .await;
+    assert_eq!(targets.len(), 3, "{targets:?}");
+
+    let intakes = eventually("the intake in Prometheus", SETTLE, || async {
+        let found = system_tests::prometheus::query(
+            prometheus,
+            r#"sum(registry_intakes_total{outcome="potential_match"})"#,
+        )
+        .await
+        .ok()?;
+        found.first().map(|(_, value)| *value).filter(|v| *v >= 1.0)
+    })
+    .await;
+    assert_eq!(intakes, 1.0);
+    let lists = system_tests::prometheus::query(
+        prometheus,
+        r#"screening_watchlist_entries{watchlist="e2e"}"#,
+    )
+    .await
+    .expect("a query");
+    assert_eq!(
+        lists.len(),
+        2,
+        "one series per screening instance: {lists:?}"
+    );
+    assert!(
+        lists.iter().all(|(_, entries)| *entries == 2.0),
+        "{lists:?}"
+    );
+
+    let rules = system_tests::prometheus::rule_health(prometheus)
+        .await
+        .expect("the rules");
+    assert!(
+        rules
+            .iter()
+            .any(|(name, _)| name == "PendingSubjectsWaitingTooLong"),
+        "deploy/prometheus/alerts.yml is loaded: {rules:?}"
+    );
+    let evaluated = eventually("every rule evaluated", SETTLE, || async {
+        let rules = system_tests::prometheus::rule_health(prometheus)
+            .await
+            .ok()?;
+        rules
+            .iter()
+            .all(|(_, health)| health == "ok")
+            .then_some(rules)
+    })
+    .await;
+    assert!(!evaluated.is_empty());
+}

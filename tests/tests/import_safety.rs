@@ -405,6 +405,8 @@ async fn a_start_up_list_with_an_unclosed_quote_stops_start_up_with_line_and_col
         default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
         max_names_aligned: screening::domain::budget::Limits::default().names_aligned,
         max_screen_time_ms: 5_000,
+        metrics_addr: None,
+        overload: Default::default(),
         tls: Default::default(),
         traces: Default::default(),
     })
@@ -473,6 +475,8 @@ async fn a_stored_import_the_stricter_rules_refuse_is_named_and_does_not_hold_ba
         default_threshold: screening::domain::screen::DEFAULT_THRESHOLD,
         max_names_aligned: screening::domain::budget::Limits::default().names_aligned,
         max_screen_time_ms: 5_000,
+        metrics_addr: None,
+        overload: Default::default(),
         tls: Default::default(),
         traces: Default::default(),
     })

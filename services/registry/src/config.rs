@@ -60,6 +60,14 @@ pub struct Config {
     #[command(flatten)]
     pub workers: crate::workers::WorkerConfig,
 
+    /// Where to serve Prometheus metrics (plain HTTP, at `/metrics`), apart from the gRPC
+    /// port; none are served when unset. Port 0 picks a free port (logged).
+    #[arg(long, env = "REGISTRY_METRICS_ADDR")]
+    pub metrics_addr: Option<String>,
+    /// Load shedding and the database's busy timeout.
+    #[command(flatten)]
+    pub overload: OverloadConfig,
+
     /// TLS for the server and towards screening.
     #[command(flatten)]
     pub tls: TlsConfig,
@@ -67,6 +75,56 @@ pub struct Config {
     /// Where spans are exported (OTLP); nowhere unless set.
     #[command(flatten)]
     pub traces: service_kit::telemetry::TraceArgs,
+}
+
+/// Load shedding and the database's busy timeout (see README, "Under overload").
+#[derive(Debug, Clone, clap::Args)]
+pub struct OverloadConfig {
+    /// Calls served at once; more wait for a turn, up to --max-queued-calls.
+    #[arg(long, env = "REGISTRY_MAX_CONCURRENT_CALLS", default_value_t = DEFAULT_MAX_CONCURRENT_CALLS, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrent_calls: u32,
+
+    /// Calls waiting for a turn; beyond them a call is refused with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "REGISTRY_MAX_QUEUED_CALLS", default_value_t = service_kit::overload::DEFAULT_MAX_QUEUED_CALLS as u32)]
+    pub max_queued_calls: u32,
+
+    /// Longest a call waits for a turn (never past half of what its deadline leaves)
+    /// before it is refused with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "REGISTRY_MAX_QUEUE_WAIT_MS", default_value_t = service_kit::overload::DEFAULT_MAX_QUEUE_WAIT_MS)]
+    pub max_queue_wait_ms: u64,
+
+    /// Longest a statement waits for a database connection or lock before the call is
+    /// answered UNAVAILABLE.
+    #[arg(long, env = "REGISTRY_DATABASE_BUSY_TIMEOUT_MS", default_value_t = db::DEFAULT_BUSY_TIMEOUT.as_millis() as u64)]
+    pub database_busy_timeout_ms: u64,
+}
+
+/// Intake mostly waits (for screening, for a commit): many calls at once fill shared transactions.
+pub const DEFAULT_MAX_CONCURRENT_CALLS: u32 = 64;
+
+impl Default for OverloadConfig {
+    fn default() -> Self {
+        Self {
+            max_concurrent_calls: DEFAULT_MAX_CONCURRENT_CALLS,
+            max_queued_calls: service_kit::overload::DEFAULT_MAX_QUEUED_CALLS as u32,
+            max_queue_wait_ms: service_kit::overload::DEFAULT_MAX_QUEUE_WAIT_MS,
+            database_busy_timeout_ms: db::DEFAULT_BUSY_TIMEOUT.as_millis() as u64,
+        }
+    }
+}
+
+impl OverloadConfig {
+    pub fn limits(&self) -> service_kit::overload::Limits {
+        service_kit::overload::Limits {
+            max_concurrent_calls: self.max_concurrent_calls as usize,
+            max_queued_calls: self.max_queued_calls as usize,
+            max_queue_wait: Duration::from_millis(self.max_queue_wait_ms),
+        }
+    }
+
+    pub fn database_busy_timeout(&self) -> Duration {
+        Duration::from_millis(self.database_busy_timeout_ms)
+    }
 }
 
 impl Config {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::domain::audit::{Actor, AuditAction, AuditEvent};
 use crate::domain::screening::Screening;
 use crate::domain::subject::{RequestId, Subject, SubjectStatus, now};
+use crate::metrics::{IntakeOutcome, RegistryMetrics};
 use crate::screening_client::ScreeningClient;
 use crate::store::{Inserted, Store};
 
@@ -17,6 +18,7 @@ use crate::store::{Inserted, Store};
 pub struct Intake {
     store: Store,
     screening: ScreeningClient,
+    metrics: RegistryMetrics,
 }
 
 /// Who asks for an intake, as far as a replay of a taken request id is concerned.
@@ -40,8 +42,12 @@ pub enum IntakeError {
 }
 
 impl Intake {
-    pub fn new(store: Store, screening: ScreeningClient) -> Self {
-        Self { store, screening }
+    pub fn new(store: Store, screening: ScreeningClient, metrics: RegistryMetrics) -> Self {
+        Self {
+            store,
+            screening,
+            metrics,
+        }
     }
 
     pub async fn create(
@@ -94,7 +100,10 @@ impl Intake {
                     outcomes.push(None);
                     prepared.push(intake);
                 }
-                Err(error) => outcomes.push(Some(Err(error))),
+                Err(error) => {
+                    self.metrics.intake(IntakeOutcome::Failed);
+                    outcomes.push(Some(Err(error)));
+                }
             }
         }
         let keys: Vec<(RequestId, String)> = prepared
@@ -135,7 +144,9 @@ impl Intake {
         requester: &Requester,
     ) -> Result<Subject, IntakeError> {
         let (subject, fingerprint, audit) =
-            new_subject(request_id, person, screening, &requester.actor)?;
+            new_subject(request_id, person, screening, &requester.actor).inspect_err(|_| {
+                self.metrics.intake(IntakeOutcome::Failed);
+            })?;
         let request_id = subject.request_id.clone();
         let inserted = self
             .store
@@ -153,18 +164,31 @@ impl Intake {
         request_id: &RequestId,
         requester: &Requester,
     ) -> Result<Subject, IntakeError> {
-        match inserted? {
-            Inserted::Created(subject) => Ok(subject),
+        let (resolved, outcome) = match inserted {
+            Ok(Inserted::Created(subject)) => {
+                let state = subject.screening.state;
+                (Ok(subject), IntakeOutcome::Created(state))
+            }
             // A retry, a reuse of the id, or a race with a call under the same id that
             // committed first.
-            Inserted::Existing {
+            Ok(Inserted::Existing {
                 subject,
                 fingerprint: existing,
-            } => {
-                self.replay(subject, existing == fingerprint, request_id, requester)
-                    .await
+            }) => {
+                let replayed = self
+                    .replay(subject, existing == fingerprint, request_id, requester)
+                    .await;
+                let outcome = match &replayed {
+                    Ok(_) => IntakeOutcome::Replayed,
+                    Err(IntakeError::Unexpected(_)) => IntakeOutcome::Failed,
+                    Err(_) => IntakeOutcome::Refused,
+                };
+                (replayed, outcome)
             }
-        }
+            Err(error) => (Err(error), IntakeOutcome::Failed),
+        };
+        self.metrics.intake(outcome);
+        resolved
     }
 
     /// Answers an intake whose request id is taken. A replay returns the subject only to a

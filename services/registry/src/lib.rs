@@ -5,6 +5,7 @@ pub mod config;
 pub mod domain;
 pub mod grpc;
 pub mod intake;
+pub mod metrics;
 pub mod screening_client;
 pub mod screening_link;
 pub mod startup;

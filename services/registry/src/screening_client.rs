@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use person::Person;
+use service_kit::metrics::{MeasuredChannel, RpcMetrics};
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::transport::Channel;
 use wire::common::v1 as common;
@@ -20,7 +21,9 @@ use crate::screening_link::ScreeningLink;
 
 #[derive(Clone)]
 pub struct ScreeningClient {
-    client: ScreeningServiceClient<Channel>,
+    client: ScreeningServiceClient<MeasuredChannel<Channel>>,
+    /// Every call to screening is counted here (`grpc_client_*`).
+    metrics: RpcMetrics,
     timeout: Duration,
     /// `Bearer <token>`, ready to send; never logged.
     authorization: Option<MetadataValue<Ascii>>,
@@ -61,12 +64,19 @@ impl ScreeningClient {
                 anyhow::Ok(value)
             })
             .transpose()?;
+        let metrics = RpcMetrics::client();
         Ok(Self {
-            client: ScreeningServiceClient::new(channel),
+            client: ScreeningServiceClient::new(MeasuredChannel::new(channel, metrics.clone())),
+            metrics,
             timeout,
             authorization,
             link: Arc::new(ScreeningLink::new(addr)),
         })
+    }
+
+    /// The counts of the calls made to screening.
+    pub fn rpc_metrics(&self) -> &RpcMetrics {
+        &self.metrics
     }
 
     /// Notes how a call to screening went, for the connection's warnings: a failure with

@@ -198,7 +198,55 @@ async fn only_screened_subjects_on_other_list_versions_are_claimed_for_re_screen
     assert_eq!(limited.len(), 1);
 }
 
+/// What the metrics show of the background work: read from the database, so that every
+/// instance sharing it shows the same backlog.
+async fn the_backlog_counts_pending_subjects_their_oldest_and_subjects_on_other_versions(
+    kind: DatabaseKind,
+) {
+    let before = now().unix_timestamp_nanos() / 1_000_000;
+    let (store, _db, _) = store_with(
+        kind,
+        vec![
+            Screening::pending(),
+            Screening::pending(),
+            screened_against("old"),
+            screened_against("current"),
+            screened_against("current"),
+        ],
+    )
+    .await;
+    let after = now().unix_timestamp_nanos() / 1_000_000;
+
+    let backlog = store
+        .backlog(Some(&key("current")))
+        .await
+        .expect("the backlog is read");
+    assert_eq!(backlog.pending, 2);
+    assert_eq!(
+        backlog.outdated, 1,
+        "only the subject screened against \"old\""
+    );
+    let oldest = i128::from(
+        backlog
+            .oldest_pending_ms
+            .expect("an oldest pending subject"),
+    );
+    assert!(
+        (before..=after).contains(&oldest),
+        "{oldest} not in {before}..={after}"
+    );
+
+    let unknown_versions = store.backlog(None).await.expect("the backlog is read");
+    assert_eq!(unknown_versions.outdated, 0);
+    let (empty, _db) = {
+        let (store, db, _) = store_with(kind, Vec::new()).await;
+        (store.backlog(None).await.expect("read"), db)
+    };
+    assert_eq!((empty.pending, empty.oldest_pending_ms), (0, None));
+}
+
 on_both_databases!(
+    the_backlog_counts_pending_subjects_their_oldest_and_subjects_on_other_versions,
     concurrent_claims_share_out_pending_subjects_without_overlap,
     a_lease_keeps_others_off_until_it_runs_out_or_is_released,
     a_deferred_subject_waits_for_its_next_attempt_and_counts_its_failures,

@@ -12,7 +12,7 @@ mod limits;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use tokio_util::sync::CancellationToken;
@@ -20,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 use crate::domain::catalog::{LoadedList, Snapshot, WatchlistCatalog};
 use crate::domain::entry::WatchlistEntry;
 use crate::lists::{self, ImportError, ListFiles, ListFormat};
+use crate::metrics::{ImportSource, ScreeningMetrics};
 use crate::store::{ImportVersion, SaveImportError, Store};
 pub use delete::DeleteFailure;
 pub use limits::{Busy, ImportSlots, MAX_IMPORTS_IN_FLIGHT};
@@ -37,6 +38,7 @@ pub struct Importer {
     /// The lists given at start-up: never deleted, and never dropped by a sync for not
     /// being stored.
     configured: Arc<BTreeSet<String>>,
+    metrics: ScreeningMetrics,
 }
 
 /// One import as asked for.
@@ -127,6 +129,7 @@ impl Importer {
         store: Store,
         max_removal_percent: u8,
         configured: BTreeSet<String>,
+        metrics: ScreeningMetrics,
     ) -> Self {
         Self {
             catalog,
@@ -134,6 +137,7 @@ impl Importer {
             slots: Arc::default(),
             max_removal_percent,
             configured: Arc::new(configured),
+            metrics,
         }
     }
 
@@ -141,6 +145,21 @@ impl Importer {
     /// on every instance. Returns the list as served and whether it differs from the previous
     /// version. Every check comes before anything is stored, so a refusal changes nothing.
     pub async fn import(
+        &self,
+        order: ImportOrder,
+        imported_by: &str,
+    ) -> Result<(Arc<LoadedList>, bool), ImportFailure> {
+        let started = Instant::now();
+        let imported = self.import_unmeasured(order, imported_by).await;
+        self.metrics.observe_import(
+            ImportSource::Request,
+            started.elapsed(),
+            imported.as_ref().map(|(_, changed)| *changed),
+        );
+        imported
+    }
+
+    async fn import_unmeasured(
         &self,
         order: ImportOrder,
         imported_by: &str,
@@ -207,7 +226,16 @@ impl Importer {
             let Some(import) = self.store.load_import(&stored.name).await? else {
                 continue;
             };
-            match prepare(import.name.clone(), import.format, import.files).await {
+            let started = Instant::now();
+            let prepared = prepare(import.name.clone(), import.format, import.files).await;
+            if let Err(failure) = &prepared {
+                self.metrics.observe_import(
+                    ImportSource::StoreSync,
+                    started.elapsed(),
+                    Err(failure),
+                );
+            }
+            match prepared {
                 Ok(list) => {
                     if list.version != import.version {
                         // Stored under an older rule for versions (one that hashed file
@@ -217,7 +245,12 @@ impl Importer {
                             .restamp_import(&import.name, &import.version, &list.version)
                             .await?;
                     }
-                    self.serve(list).await?;
+                    let changed = self.serve(list).await?;
+                    self.metrics.observe_import(
+                        ImportSource::StoreSync,
+                        started.elapsed(),
+                        Ok(changed),
+                    );
                     tracing::info!(
                         list = %import.name, version = %import.version, "stored import served"
                     );

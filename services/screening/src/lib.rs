@@ -7,5 +7,6 @@ pub mod evaluation;
 pub mod grpc;
 pub mod imports;
 pub mod lists;
+pub mod metrics;
 pub mod startup;
 pub mod store;

@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use prometheus_client::registry::Registry;
 use service_kit::auth::{AuthLayer, Credentials};
+use service_kit::metrics::{MetricsListener, Refresh};
 use tokio_util::sync::CancellationToken;
 use wire::screening::v1::screening_service_server::ScreeningServiceServer;
 
@@ -14,6 +16,7 @@ use crate::domain::catalog::{LoadedList, Snapshot, WatchlistCatalog};
 use crate::grpc::{ScreenSettings, ScreeningApi, access};
 use crate::imports::Importer;
 use crate::lists;
+use crate::metrics::{ImportSource, ScreeningMetrics};
 use crate::store::Store;
 
 pub const SERVICE_NAME: &str = "screening.v1.ScreeningService";
@@ -26,6 +29,14 @@ pub struct Application {
     catalog: Arc<WatchlistCatalog>,
     api: ScreeningApi,
     shutdown: CancellationToken,
+    metrics: Option<ServedMetrics>,
+}
+
+/// The metrics listener, and what it serves.
+struct ServedMetrics {
+    listener: MetricsListener,
+    registry: Registry,
+    refresh: Refresh,
 }
 
 impl Application {
@@ -41,14 +52,26 @@ impl Application {
         let server = service_kit::GrpcServer::bind(
             &config.listen_addr,
             service_kit::ServerSettings::new(vec![SERVICE_NAME], auth)
-                .with_tls(config.tls.server_tls()?, config.tls.insecure),
+                .with_tls(config.tls.server_tls()?, config.tls.insecure)
+                .with_limits(config.overload.limits(), MAX_MESSAGE_BYTES),
         )
         .await?;
-        let store = Store::connect(&config.database_url).await?;
+        let store = Store::connect_with(
+            &config.database_url,
+            config.overload.database_busy_timeout(),
+        )
+        .await?;
+        let metrics_listener = match &config.metrics_addr {
+            Some(addr) => Some(MetricsListener::bind(addr).await?),
+            None => None,
+        };
+        let metrics = ScreeningMetrics::default();
         let catalog = Arc::new(WatchlistCatalog::new());
         for spec in &config.watchlists {
+            let started = std::time::Instant::now();
             let list = load(spec).await?;
             store.record_version(&list).await?;
+            metrics.observe_import(ImportSource::Startup, started.elapsed(), Ok(true));
             tracing::info!(
                 list = %list.name,
                 version = %list.version,
@@ -64,6 +87,7 @@ impl Application {
             store.clone(),
             config.max_import_removal_percent,
             config.watchlists.iter().map(|s| s.name.clone()).collect(),
+            metrics.clone(),
         );
         importer
             .sync_from_store()
@@ -81,17 +105,39 @@ impl Application {
                 limits: config.screen_limits(),
             },
             shutdown.clone(),
+            metrics.clone(),
         );
+        let metrics = metrics_listener.map(|listener| {
+            let mut registry = Registry::default();
+            server.rpc_metrics().register(&mut registry);
+            metrics.register(&mut registry);
+            let (catalog, store) = (catalog.clone(), store.clone());
+            let refresh: Refresh = Arc::new(move || {
+                let (metrics, catalog, store) = (metrics.clone(), catalog.clone(), store.clone());
+                Box::pin(async move { metrics.refresh_lists(&catalog.snapshot(), &store).await })
+            });
+            ServedMetrics {
+                listener,
+                registry,
+                refresh,
+            }
+        });
         Ok(Self {
             server,
             catalog,
             api,
             shutdown,
+            metrics,
         })
     }
 
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
         self.server.local_addr()
+    }
+
+    /// Where metrics are served, when they are.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref()?.listener.local_addr().ok()
     }
 
     /// The lists served now: the start-up lists, or the stored imports that won over them.
@@ -105,6 +151,13 @@ impl Application {
             .max_decoding_message_size(MAX_MESSAGE_BYTES)
             .max_encoding_message_size(MAX_MESSAGE_BYTES);
         let shutdown = self.shutdown.clone();
+        if let Some(metrics) = self.metrics {
+            tokio::spawn(metrics.listener.serve(
+                metrics.registry,
+                Some(metrics.refresh),
+                shutdown.clone(),
+            ));
+        }
         let serve = self
             .server
             .serve(tonic::service::Routes::new(service), self.shutdown);

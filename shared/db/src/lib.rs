@@ -34,8 +34,10 @@ impl Backend {
     }
 }
 
-/// How long a SQLite writer waits for the lock before giving up.
-const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a statement waits for a connection from the pool or for a lock another holds
+/// (SQLite's busy timeout, PostgreSQL's `lock_timeout`) before it fails as busy (`is_busy`),
+/// unless the service is configured otherwise.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens a pool on `database_url` and brings its schema up to date with the migrations for
 /// its kind. A SQLite file and its folder are created when missing; SQLite runs in WAL mode
@@ -45,20 +47,43 @@ pub async fn connect(
     sqlite_migrations: &Migrator,
     postgres_migrations: &Migrator,
 ) -> anyhow::Result<AnyPool> {
+    connect_with(
+        database_url,
+        sqlite_migrations,
+        postgres_migrations,
+        DEFAULT_BUSY_TIMEOUT,
+    )
+    .await
+}
+
+/// `connect`, with statements waiting at most `busy_timeout` for a connection or a lock.
+pub async fn connect_with(
+    database_url: &str,
+    sqlite_migrations: &Migrator,
+    postgres_migrations: &Migrator,
+    busy_timeout: Duration,
+) -> anyhow::Result<AnyPool> {
     install_default_drivers();
     let backend = Backend::of(database_url)?;
     let (url, max_connections) = match backend {
-        Backend::Sqlite => (prepare_sqlite(database_url).await?, 8),
+        Backend::Sqlite => (prepare_sqlite(database_url, busy_timeout).await?, 8),
         Backend::Postgres => (database_url.to_owned(), 16),
     };
+    let busy_ms = busy_timeout.as_millis().max(1);
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(busy_timeout)
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
-                if backend == Backend::Sqlite {
-                    conn.execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-                        .await?;
+                match backend {
+                    Backend::Sqlite => {
+                        conn.execute(format!("PRAGMA busy_timeout = {busy_ms}; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;").as_str())
+                            .await?;
+                    }
+                    Backend::Postgres => {
+                        conn.execute(format!("SET lock_timeout = {busy_ms}").as_str())
+                            .await?;
+                    }
                 }
                 Ok(())
             })
@@ -77,14 +102,69 @@ pub async fn connect(
     Ok(pool)
 }
 
+/// A database that did not answer in time: no connection free within the busy timeout, a
+/// lock held by another (SQLite `SQLITE_BUSY`/`SQLITE_LOCKED`, PostgreSQL `lock_timeout`),
+/// a server out of connections or unreachable. Retrying later can work, so callers are told
+/// UNAVAILABLE rather than INTERNAL.
+pub fn is_busy(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<Busy>().is_some()
+            || cause
+                .downcast_ref::<sqlx::Error>()
+                .is_some_and(is_busy_sqlx)
+    })
+}
+
+/// The error to hand on for work that failed because the database was busy, where the
+/// original error has already been reported (one failed transaction shared by many calls).
+#[derive(Debug, Clone, Copy)]
+pub struct Busy;
+
+impl std::fmt::Display for Busy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the database is busy")
+    }
+}
+
+impl std::error::Error for Busy {}
+
+fn is_busy_sqlx(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(database) => {
+            if database
+                .try_downcast_ref::<sqlx::sqlite::SqliteError>()
+                .is_some()
+            {
+                // Extended result codes keep the primary code in their low byte.
+                let code: i32 = database.code().and_then(|c| c.parse().ok()).unwrap_or(0);
+                matches!(code & 0xff, SQLITE_BUSY | SQLITE_LOCKED)
+            } else if let Some(postgres) =
+                database.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+            {
+                // lock_not_available, cannot_connect_now, and class 53: insufficient
+                // resources (too many connections, out of memory or disk).
+                let code = postgres.code();
+                code == "55P03" || code == "57P03" || code.starts_with("53")
+            } else {
+                false
+            }
+        }
+        _ => false,
+    }
+}
+
+const SQLITE_BUSY: i32 = 5;
+const SQLITE_LOCKED: i32 = 6;
+
 /// Creates the file and sets the modes that persist in it (WAL), returning the URL to open.
-async fn prepare_sqlite(database_url: &str) -> anyhow::Result<String> {
+async fn prepare_sqlite(database_url: &str, busy_timeout: Duration) -> anyhow::Result<String> {
     let options = SqliteConnectOptions::from_str(database_url)
         .context("parsing the SQLite URL")?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        .busy_timeout(busy_timeout);
     let path = options.get_filename().to_owned();
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
@@ -132,7 +212,9 @@ mod tests {
         std::fs::write(&path, b"").expect("written");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("set");
         install_default_drivers();
-        let url = prepare_sqlite(&sqlite_url(&path)).await.expect("prepared");
+        let url = prepare_sqlite(&sqlite_url(&path), DEFAULT_BUSY_TIMEOUT)
+            .await
+            .expect("prepared");
         let pool = sqlx::AnyPool::connect(&url).await.expect("opened");
         sqlx::query("CREATE TABLE t (x INTEGER)")
             .execute(&pool)

@@ -101,14 +101,22 @@ fn absorb_joined(
     other_paired: &mut [bool],
     joins: Joins,
 ) {
+    // Parts that pair by similarity (`best`), on each side: fixed while joins are found.
+    let side_similar: SmallVec<[usize; 8]> = (0..side.parts.len())
+        .filter(|&k| side.best[k] > 0.0)
+        .collect();
+    let other_similar: SmallVec<[usize; 8]> = (0..other.parts.len())
+        .filter(|&k| other.best[k] > 0.0)
+        .collect();
+    // `align` joins only parts left over on the other side too; refreshed after a join.
+    let free_of = |paired: &[bool]| -> SmallVec<[usize; 8]> {
+        (0..paired.len()).filter(|&k| !paired[k]).collect()
+    };
+    let mut free = free_of(other_paired);
     for (single, &part) in side.parts.iter().enumerate() {
         if side_paired[single] {
             continue;
         }
-        // `align` joins only parts left over on the other side too.
-        let free: SmallVec<[usize; 8]> = (0..other.parts.len())
-            .filter(|&k| !other_paired[k])
-            .collect();
         let spelled_by_two = free.iter().enumerate().find_map(|(n, &a)| {
             free[n + 1..]
                 .iter()
@@ -119,15 +127,14 @@ fn absorb_joined(
             side_paired[single] = true;
             other_paired[a] = true;
             other_paired[b] = true;
+            free = free_of(other_paired);
             continue;
         }
-        let completes_a_pair = (0..side.parts.len()).any(|mine| {
+        let completes_a_pair = side_similar.iter().any(|&mine| {
             mine != single
-                && side.best[mine] > 0.0
-                && (0..other.parts.len()).any(|theirs| {
-                    other.best[theirs] > 0.0
-                        && spells(other.parts[theirs], side.parts[mine], part, joins)
-                })
+                && other_similar
+                    .iter()
+                    .any(|&theirs| spells(other.parts[theirs], side.parts[mine], part, joins))
         });
         if completes_a_pair {
             side_paired[single] = true;

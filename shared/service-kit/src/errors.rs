@@ -27,6 +27,13 @@ pub fn invalid_argument(violations: &FieldViolations) -> Status {
     Status::with_error_details(Code::InvalidArgument, message, details)
 }
 
+/// `UNAVAILABLE` for a database that was busy or out of reach (`db::is_busy`): the caller
+/// may retry later. The cause is logged here and never sent to the client.
+pub fn database_busy(error: &anyhow::Error) -> Status {
+    tracing::warn!(error = format!("{error:#}"), "database busy");
+    Status::unavailable("the database is busy; retry with backoff")
+}
+
 /// `INTERNAL` with a generic message; the cause is logged here and never sent to the client.
 pub fn internal(error: &anyhow::Error) -> Status {
     tracing::error!(error = format!("{error:#}"), "internal error");

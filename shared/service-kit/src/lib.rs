@@ -4,6 +4,9 @@
 
 pub mod auth;
 pub mod errors;
+pub mod message_limit;
+pub mod metrics;
+pub mod overload;
 pub mod request_id;
 pub mod server;
 pub mod shutdown;

@@ -14,11 +14,16 @@ use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 
 use crate::auth::AuthLayer;
+use crate::message_limit::limit_messages;
+use crate::metrics::RpcMetrics;
+use crate::overload::{self, ShedLayer};
 use crate::telemetry::rpc_trace_layer;
 use crate::tls::{ServerTls, TlsConfigError, is_loopback};
 
 /// How long in-flight calls may take to finish after shutdown begins.
 const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+/// gRPC's usual limit on a request message, as tonic applies it by default.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct ServerSettings {
@@ -32,6 +37,13 @@ pub struct ServerSettings {
     /// `insecure`).
     pub tls: Option<ServerTls>,
     pub insecure: bool,
+    /// Every call is counted here (served at `/metrics` when the service registers it).
+    pub metrics: RpcMetrics,
+    /// Calls served at once and waiting; the rest are refused (`overload`).
+    pub limits: overload::Limits,
+    /// The largest request message taken; a larger one is refused with RESOURCE_EXHAUSTED.
+    /// It must be the limit the service's tonic server is built with.
+    pub max_message_bytes: usize,
 }
 
 impl ServerSettings {
@@ -42,7 +54,21 @@ impl ServerSettings {
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
             tls: None,
             insecure: false,
+            metrics: RpcMetrics::server(),
+            limits: overload::Limits {
+                max_concurrent_calls: 64,
+                max_queued_calls: overload::DEFAULT_MAX_QUEUED_CALLS,
+                max_queue_wait: Duration::from_millis(overload::DEFAULT_MAX_QUEUE_WAIT_MS),
+            },
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
         }
+    }
+
+    /// Sheds calls over `limits`; refuses request messages over `max_message_bytes`.
+    pub fn with_limits(mut self, limits: overload::Limits, max_message_bytes: usize) -> Self {
+        self.limits = limits;
+        self.max_message_bytes = max_message_bytes;
+        self
     }
 
     /// Serves over `tls`; without it, plain TCP is allowed on loopback, or anywhere when
@@ -88,6 +114,11 @@ impl GrpcServer {
             .context("cannot read the bound address")
     }
 
+    /// The counts of the calls this server answers.
+    pub fn rpc_metrics(&self) -> &RpcMetrics {
+        &self.settings.metrics
+    }
+
     /// Serves `routes` until `shutdown` is cancelled, then stops accepting connections,
     /// reports NOT_SERVING, and lets in-flight calls finish within the drain timeout.
     pub async fn serve(self, routes: Routes, shutdown: CancellationToken) -> anyhow::Result<()> {
@@ -120,9 +151,20 @@ impl GrpcServer {
         tracing::info!(%addr, transport, services = ?self.settings.service_names, "listening");
 
         let stop_accepting = CancellationToken::new();
-        // Tracing wraps authentication, so refused calls are logged with their code too.
+        // Shedding comes first, so that a refused call costs as little as can be (one
+        // rate-limited line counts them, not a line each); tracing wraps authentication, so
+        // refused calls are logged with their code too.
+        let server_name = self.settings.service_names.first().copied().unwrap_or("");
+        let max_message_bytes = self.settings.max_message_bytes;
         let layers = tower::ServiceBuilder::new()
-            .layer(rpc_trace_layer())
+            .layer(
+                ShedLayer::new(self.settings.limits, server_name)
+                    .with_metrics(self.settings.metrics.clone()),
+            )
+            .map_request(move |request: http::Request<tonic::body::Body>| {
+                request.map(|body| limit_messages(body, max_message_bytes))
+            })
+            .layer(rpc_trace_layer().with_metrics(self.settings.metrics.clone()))
             .layer(self.settings.auth.clone());
         let router = Server::builder().layer(layers).add_routes(routes);
         let stopped = stop_accepting.clone().cancelled_owned();

@@ -6,12 +6,14 @@
 //!   (`DATABASE_URL`, or a throwaway cluster started once per test process).
 //! - [`fresh_sqlite_url`]: a URL for a new SQLite database file.
 //! - [`tls::TestPki`]: a CA made at test time, and certificates from it.
+//! - [`metrics::scrape`]: a service's `/metrics`, read over TCP and parsed.
 //! - [`shared_data_dir`], [`watchlist_path`]: the real data beside the repository.
 
 use std::path::{Path, PathBuf};
 
 mod cluster;
 mod database;
+pub mod metrics;
 mod postgres;
 mod sys;
 pub mod tls;

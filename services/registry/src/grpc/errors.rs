@@ -1,7 +1,7 @@
 //! The one place where the registry's errors become gRPC statuses.
 
 use person::FieldViolations;
-use service_kit::errors::{internal, invalid_argument};
+use service_kit::errors::{database_busy, internal, invalid_argument};
 use tonic::Status;
 
 use crate::casework::CaseError;
@@ -84,6 +84,7 @@ impl From<ApiError> for Status {
             ApiError::PermissionDenied(message) => Status::permission_denied(message),
             ApiError::FailedPrecondition(message) => Status::failed_precondition(message),
             ApiError::Aborted(message) => Status::aborted(message),
+            ApiError::Unexpected(error) if db::is_busy(&error) => database_busy(&error),
             ApiError::Unexpected(error) => internal(&error),
         }
     }

@@ -20,6 +20,7 @@ use crate::casework::{Casework, ChangeContext};
 use crate::domain::audit::{Actor, AuditAction, AuditEvent};
 use crate::domain::subject::Subject;
 use crate::intake::{Intake, Requester};
+use crate::metrics::RegistryMetrics;
 use crate::store::{Store, SubjectFilter};
 use case_requests::{HistoryPage, Review, StatusChange};
 use convert::NewIntake;
@@ -29,14 +30,16 @@ pub struct RegistryApi {
     intake: Intake,
     casework: Casework,
     store: Store,
+    metrics: RegistryMetrics,
 }
 
 impl RegistryApi {
-    pub fn new(intake: Intake, store: Store) -> Self {
+    pub fn new(intake: Intake, store: Store, metrics: RegistryMetrics) -> Self {
         Self {
             intake,
             casework: Casework::new(store.clone()),
             store,
+            metrics,
         }
     }
 }
@@ -229,6 +232,7 @@ impl RegistryService for RegistryApi {
     ) -> Result<Response<pb::Subject>, Status> {
         let context = Caller::of(&request).change_context();
         let review = Review::try_from(request.into_inner()).map_err(ApiError::from)?;
+        let decision = review.decision.decision.as_str();
         let subject = self
             .casework
             .review_hit(
@@ -241,6 +245,7 @@ impl RegistryService for RegistryApi {
             )
             .await
             .map_err(ApiError::from)?;
+        self.metrics.review(decision);
         Ok(Response::new(convert::subject(&subject)))
     }
 

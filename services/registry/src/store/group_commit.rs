@@ -10,6 +10,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Instant;
 
 use anyhow::Context;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
@@ -20,6 +21,7 @@ use super::rows::SubjectRow;
 use super::{SUBJECT_COLUMNS, audit, screenings};
 use crate::domain::audit::AuditEvent;
 use crate::domain::subject::Subject;
+use crate::metrics::CommitMetrics;
 
 /// Most intakes in one transaction: enough to amortise a commit, small enough to keep the
 /// transaction short.
@@ -45,7 +47,7 @@ pub struct IntakeWriter {
 impl IntakeWriter {
     /// Starts the writer tasks: one on SQLite (a single writer is all it allows), several
     /// on PostgreSQL, where transactions on different connections commit in parallel.
-    pub fn start(pool: AnyPool, backend: db::Backend) -> Self {
+    pub fn start(pool: AnyPool, backend: db::Backend, metrics: CommitMetrics) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE);
         let queue = Arc::new(Mutex::new(queue));
         let writers = match backend {
@@ -53,7 +55,7 @@ impl IntakeWriter {
             db::Backend::Postgres => 4,
         };
         for _ in 0..writers {
-            tokio::spawn(run_writer(pool.clone(), queue.clone()));
+            tokio::spawn(run_writer(pool.clone(), queue.clone(), metrics.clone()));
         }
         Self { jobs }
     }
@@ -92,7 +94,7 @@ impl IntakeWriter {
     }
 }
 
-async fn run_writer(pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn run_writer(pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>, metrics: CommitMetrics) {
     loop {
         let batch = {
             let mut queue = queue.lock().await;
@@ -108,22 +110,24 @@ async fn run_writer(pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
             }
             batch
         };
-        write_batch(&pool, batch).await;
+        write_batch(&pool, batch, &metrics).await;
     }
 }
 
 /// Writes `batch` in its own trace, linked to each intake's: one commit serves many.
-async fn write_batch(pool: &AnyPool, batch: Vec<Job>) {
+async fn write_batch(pool: &AnyPool, batch: Vec<Job>, metrics: &CommitMetrics) {
     let span = tracing::info_span!(parent: None, "store.group_commit", intakes = batch.len());
     for job in &batch {
         span.follows_from(&job.waiting);
     }
-    write_batch_in_span(pool, batch).instrument(span).await;
+    write_batch_in_span(pool, batch, metrics)
+        .instrument(span)
+        .await;
 }
 
-async fn write_batch_in_span(pool: &AnyPool, batch: Vec<Job>) {
+async fn write_batch_in_span(pool: &AnyPool, batch: Vec<Job>, metrics: &CommitMetrics) {
     let size = batch.len();
-    match write_together(pool, &batch).await {
+    match write_together(pool, &batch, metrics).await {
         Ok(inserted) => {
             for (job, inserted) in batch.into_iter().zip(inserted) {
                 let _ = job.reply.send(Ok(inserted));
@@ -134,10 +138,17 @@ async fn write_batch_in_span(pool: &AnyPool, batch: Vec<Job>) {
                 let _ = job.reply.send(Err(error));
             }
         }
+        Err(error) if db::is_busy(&error) => {
+            // One by one, each intake would wait for the database again.
+            tracing::warn!(error = %format!("{error:#}"), size, "the database is busy; a shared intake transaction failed");
+            for job in batch {
+                let _ = job.reply.send(Err(anyhow::Error::new(db::Busy)));
+            }
+        }
         Err(error) => {
             tracing::warn!(error = %format!("{error:#}"), size, "a shared intake transaction failed; writing its intakes one by one");
             for job in batch {
-                let outcome = write_together(pool, std::slice::from_ref(&job))
+                let outcome = write_together(pool, std::slice::from_ref(&job), metrics)
                     .await
                     .map(|inserted| inserted.first().copied().unwrap_or(false));
                 let _ = job.reply.send(outcome);
@@ -149,7 +160,18 @@ async fn write_batch_in_span(pool: &AnyPool, batch: Vec<Job>) {
 /// Writes `jobs` in one transaction; per job, whether it was inserted. Rows go in
 /// multi-row statements (`ROWS_PER_STATEMENT` subjects each): on SQLite every statement is
 /// a hand-over to the connection's thread, so fewer statements is most of the saving.
-async fn write_together(pool: &AnyPool, jobs: &[Job]) -> anyhow::Result<Vec<bool>> {
+async fn write_together(
+    pool: &AnyPool,
+    jobs: &[Job],
+    metrics: &CommitMetrics,
+) -> anyhow::Result<Vec<bool>> {
+    let started = Instant::now();
+    let written = write_in_one_transaction(pool, jobs).await;
+    metrics.observe(jobs.len(), started.elapsed(), written.is_ok());
+    written
+}
+
+async fn write_in_one_transaction(pool: &AnyPool, jobs: &[Job]) -> anyhow::Result<Vec<bool>> {
     let mut tx = pool.begin().await.context("starting a transaction")?;
     let mut inserted = Vec::with_capacity(jobs.len());
     for chunk in jobs.chunks(ROWS_PER_STATEMENT) {

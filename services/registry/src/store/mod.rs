@@ -8,7 +8,7 @@ mod screenings;
 mod statistics;
 mod updates;
 
-pub use statistics::Statistics;
+pub use statistics::{Backlog, PoolUsage, Statistics};
 
 pub use queue::{Claimed, Lease, versions_key};
 pub use updates::{ChangeRecord, ScreeningUpdate, Updated};
@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::domain::audit::AuditEvent;
 use crate::domain::subject::{RequestId, ScreeningState, Subject, SubjectStatus};
+use crate::metrics::CommitMetrics;
 use group_commit::IntakeWriter;
 use rows::SubjectRow;
 
@@ -35,6 +36,7 @@ pub struct Store {
     pool: AnyPool,
     backend: db::Backend,
     intake_writer: IntakeWriter,
+    commit_metrics: CommitMetrics,
 }
 
 /// The outcome of recording an intake.
@@ -63,15 +65,35 @@ pub struct SubjectFilter {
 
 impl Store {
     pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
-        let pool = db::connect(database_url, &SQLITE_MIGRATIONS, &POSTGRES_MIGRATIONS)
-            .await
-            .context("opening the registry database")?;
+        Self::connect_with(database_url, db::DEFAULT_BUSY_TIMEOUT).await
+    }
+
+    /// `connect`, with statements waiting at most `busy_timeout` for the database.
+    pub async fn connect_with(
+        database_url: &str,
+        busy_timeout: std::time::Duration,
+    ) -> anyhow::Result<Self> {
+        let pool = db::connect_with(
+            database_url,
+            &SQLITE_MIGRATIONS,
+            &POSTGRES_MIGRATIONS,
+            busy_timeout,
+        )
+        .await
+        .context("opening the registry database")?;
         let backend = db::Backend::of(database_url)?;
+        let commit_metrics = CommitMetrics::default();
         Ok(Self {
-            intake_writer: IntakeWriter::start(pool.clone(), backend),
+            intake_writer: IntakeWriter::start(pool.clone(), backend, commit_metrics.clone()),
             pool,
             backend,
+            commit_metrics,
         })
+    }
+
+    /// Group commit's counts: transactions, their sizes and durations.
+    pub fn commit_metrics(&self) -> &CommitMetrics {
+        &self.commit_metrics
     }
 
     /// Records a new subject and its first screening. When the request id is taken, nothing

@@ -5,6 +5,26 @@ use anyhow::Context;
 use super::Store;
 use crate::domain::subject::{ScreeningState, SubjectStatus};
 
+/// The background work waiting, as metrics show it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Backlog {
+    /// Subjects waiting for their first screening.
+    pub pending: i64,
+    /// When the oldest of them was taken in (Unix milliseconds).
+    pub oldest_pending_ms: Option<i64>,
+    /// Screened subjects whose latest screening used other list versions than the current
+    /// ones; 0 while the current ones are unknown.
+    pub outdated: i64,
+}
+
+/// The database pool's connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub size: u32,
+    pub idle: usize,
+    pub max: u32,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Statistics {
     pub by_status: Vec<(SubjectStatus, i64)>,
@@ -47,5 +67,46 @@ impl Store {
             by_status,
             by_screening_state,
         })
+    }
+
+    /// The pending subjects and the age of the oldest, and the subjects out of date with
+    /// `current_versions` (a `versions_key`). Both counts read an index only: the pending
+    /// subjects by state, the out-of-date ones as the two ranges of the versions index on
+    /// either side of the current key, as `claim_stale` reads them.
+    pub async fn backlog(&self, current_versions: Option<&str>) -> anyhow::Result<Backlog> {
+        let (pending, oldest_pending_ms): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MIN(created_at_ms) FROM subjects WHERE screening_state = 'pending'",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .context("counting pending subjects")?;
+        let outdated = match current_versions {
+            Some(key) => {
+                let (outdated,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM subjects
+                     WHERE screening_state <> 'pending'
+                       AND (screened_versions < $1 OR screened_versions > $1)",
+                )
+                .bind(key)
+                .fetch_one(&self.pool)
+                .await
+                .context("counting subjects to re-screen")?;
+                outdated
+            }
+            None => 0,
+        };
+        Ok(Backlog {
+            pending,
+            oldest_pending_ms,
+            outdated,
+        })
+    }
+
+    pub fn pool_usage(&self) -> PoolUsage {
+        PoolUsage {
+            size: self.pool.size(),
+            idle: self.pool.num_idle(),
+            max: self.pool.options().get_max_connections(),
+        }
     }
 }

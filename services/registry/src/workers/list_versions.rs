@@ -9,6 +9,7 @@ use wire::screening::v1 as pb;
 
 use super::{backoff, sleep_or_stop};
 use crate::domain::screening::ListVersion;
+use crate::metrics::RegistryMetrics;
 use crate::screening_client::ScreeningClient;
 use crate::store::versions_key;
 
@@ -20,6 +21,7 @@ const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(5);
 /// less up to date for screening being down.
 pub(super) async fn follow(
     screening: ScreeningClient,
+    metrics: RegistryMetrics,
     versions: watch::Sender<Option<String>>,
     shutdown: CancellationToken,
 ) {
@@ -35,7 +37,7 @@ pub(super) async fn follow(
                     Ok(Some(update)) => {
                         failures = 0;
                         screening.record(Ok(()));
-                        publish(&versions, &update.watchlists);
+                        publish(&versions, &metrics, &update.watchlists);
                     }
                     Ok(None) => break,
                     Err(status) => {
@@ -57,8 +59,13 @@ pub(super) async fn follow(
     }
 }
 
-fn publish(versions: &watch::Sender<Option<String>>, lists: &[pb::Watchlist]) {
+fn publish(
+    versions: &watch::Sender<Option<String>>,
+    metrics: &RegistryMetrics,
+    lists: &[pb::Watchlist],
+) {
     let key = key_of(lists);
+    metrics.versions_seen(&key);
     versions.send_if_modified(|known| {
         if known.as_deref() == Some(key.as_str()) {
             return false;

@@ -17,6 +17,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
+use crate::metrics::RegistryMetrics;
 use crate::screening_client::ScreeningClient;
 use crate::store::{Lease, Store};
 
@@ -67,6 +68,7 @@ struct Context {
     lease: Lease,
     poll_interval: Duration,
     batch_size: i64,
+    metrics: RegistryMetrics,
 }
 
 /// The background workers of one registry instance, ready to start.
@@ -76,7 +78,12 @@ pub struct Workers {
 }
 
 impl Workers {
-    pub fn new(store: Store, screening: ScreeningClient, config: &WorkerConfig) -> Self {
+    pub fn new(
+        store: Store,
+        screening: ScreeningClient,
+        config: &WorkerConfig,
+        metrics: RegistryMetrics,
+    ) -> Self {
         // A new identity per start: leases taken by an earlier run of this instance are
         // not mistaken for its own.
         let owner = format!("registry-{}", Uuid::new_v4());
@@ -91,6 +98,7 @@ impl Workers {
                 },
                 poll_interval: Duration::from_millis(config.pending_poll_interval_ms.max(1)),
                 batch_size: i64::from(config.worker_batch_size.max(1)),
+                metrics,
             },
         }
     }
@@ -102,6 +110,7 @@ impl Workers {
         let mut tasks = JoinSet::new();
         tasks.spawn(list_versions::follow(
             self.context.screening.clone(),
+            self.context.metrics.clone(),
             versions_sender,
             shutdown.clone(),
         ));

@@ -48,7 +48,7 @@ async fn step(context: &Context, actor: &Actor) -> anyhow::Result<usize> {
     let count = claimed.len();
     let ids: Vec<Uuid> = claimed.iter().map(|c| c.subject.id).collect();
     let batch_id = Uuid::now_v7().to_string();
-    let outcome = screen_and_record(context, claimed, actor, &batch_id).await;
+    let outcome = screen_and_record(context, "pending", claimed, actor, &batch_id).await;
     log(&outcome, count, &batch_id, &context.lease.owner);
     for claimed in outcome.unavailable.iter().chain(&outcome.rejected) {
         defer(context, claimed).await?;

@@ -45,11 +45,13 @@ impl BatchOutcome {
 }
 
 /// Screens `claimed` over several streams in parallel and records each result on its
-/// subject. `batch_id` names the batch in the audit trail and the logs. One trace per
-/// batch, from here to screening's matcher and back to the store.
+/// subject. `batch_id` names the batch in the audit trail and the logs; `worker` names the
+/// worker in the metrics. One trace per batch, from here to screening's matcher and back to
+/// the store.
 #[tracing::instrument(name = "background screening", skip_all, fields(subjects = claimed.len(), batch_id))]
 pub(super) async fn screen_and_record(
     context: &Context,
+    worker: &'static str,
     claimed: Vec<Claimed>,
     actor: &Actor,
     batch_id: &str,
@@ -76,6 +78,12 @@ pub(super) async fn screen_and_record(
             Err(error) => tracing::error!(%error, "a screening task failed"),
         }
     }
+    let metrics = &context.metrics;
+    metrics.background(worker, "recorded", outcome.recorded);
+    metrics.background(worker, "changed_meanwhile", outcome.stale);
+    metrics.background(worker, "unavailable", outcome.unavailable.len());
+    metrics.background(worker, "refused", outcome.rejected.len());
+    metrics.background(worker, "failed", outcome.failed.len());
     outcome
 }
 

@@ -88,7 +88,7 @@ async fn pass(
         }
         let ids: Vec<Uuid> = claimed.iter().map(|c| c.subject.id).collect();
         let batch_id = Uuid::now_v7().to_string();
-        let outcome = screen_and_record(context, claimed, actor, &batch_id).await;
+        let outcome = screen_and_record(context, "rescreen", claimed, actor, &batch_id).await;
         // Subjects that failed keep their lease until it runs out, so that this pass does
         // not take them again and again.
         let failed: Vec<Uuid> = (outcome.rejected.iter().map(|c| c.subject.id))

@@ -39,6 +39,8 @@ const CHECK_EVERY: u32 = 256;
 
 #[derive(Debug)]
 pub struct Budget {
+    /// The alignments allowed at the start, so that the work done can be told.
+    aligned_limit: u32,
     aligned_left: Cell<u32>,
     postings_left: Cell<u64>,
     deadline: Instant,
@@ -52,6 +54,7 @@ impl Budget {
     /// caller cancelled, or its deadline passed).
     pub fn new(limits: Limits, cancelled: Option<Arc<AtomicBool>>) -> Self {
         Self {
+            aligned_limit: limits.names_aligned,
             aligned_left: Cell::new(limits.names_aligned),
             postings_left: Cell::new(limits.postings_read),
             deadline: Instant::now() + limits.time,
@@ -104,6 +107,11 @@ impl Budget {
         true
     }
 
+    /// The names aligned in full so far: the candidates a screening compared.
+    pub fn names_aligned(&self) -> u32 {
+        self.aligned_limit.saturating_sub(self.aligned_left.get())
+    }
+
     /// Whether some limit stopped the screening before every candidate was scored.
     pub fn exhausted(&self) -> bool {
         self.exhausted.get()
@@ -137,9 +145,15 @@ mod tests {
     fn alignments_stop_at_the_limit_and_stay_stopped() {
         let budget = limited(2, 10);
         assert!(budget.take_alignment());
+        assert_eq!(budget.names_aligned(), 1);
         assert!(budget.take_alignment());
         assert!(!budget.take_alignment());
         assert!(budget.exhausted());
+        assert_eq!(
+            budget.names_aligned(),
+            2,
+            "a refused alignment is not counted"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The one place where screening's errors become gRPC statuses.
 
 use person::FieldViolations;
-use service_kit::errors::{internal, invalid_argument};
+use service_kit::errors::{database_busy, internal, invalid_argument};
 use tonic::Status;
 
 use crate::domain::screen::ScreenError;
@@ -94,6 +94,7 @@ impl From<ApiError> for Status {
             ApiError::Aborted(message) => Status::aborted(message),
             ApiError::ResourceExhausted(message) => Status::resource_exhausted(message),
             ApiError::FailedPrecondition(message) => Status::failed_precondition(message),
+            ApiError::Unexpected(error) if db::is_busy(&error) => database_busy(&error),
             ApiError::Unexpected(error) => internal(&error),
         }
     }

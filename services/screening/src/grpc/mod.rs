@@ -23,6 +23,7 @@ use crate::domain::budget::{Budget, Limits};
 use crate::domain::catalog::{Snapshot, WatchlistCatalog};
 use crate::domain::screen::{ScreenOutcome, ScreenQuery, screen_within};
 use crate::imports::Importer;
+use crate::metrics::ScreeningMetrics;
 pub use errors::ApiError;
 use import::{DeleteRequest, ImportRequest};
 
@@ -43,6 +44,7 @@ pub struct ScreeningApi {
     settings: ScreenSettings,
     /// Cancelled at shutdown, so that open streams end and the server can drain.
     shutdown: CancellationToken,
+    metrics: ScreeningMetrics,
 }
 
 impl ScreeningApi {
@@ -51,12 +53,14 @@ impl ScreeningApi {
         importer: Importer,
         settings: ScreenSettings,
         shutdown: CancellationToken,
+        metrics: ScreeningMetrics,
     ) -> Self {
         Self {
             catalog,
             importer,
             settings,
             shutdown,
+            metrics,
         }
     }
 }
@@ -87,14 +91,19 @@ async fn screen_blocking(
     snapshot: Snapshot,
     query: ScreenQuery,
     settings: ScreenSettings,
+    metrics: &ScreeningMetrics,
 ) -> Result<ScreenOutcome, ApiError> {
     let gone = Arc::new(AtomicBool::new(false));
     let _stop_when_gone = StopWhenGone(gone.clone());
-    Ok(off_the_workers(move || {
+    let (outcome, aligned) = off_the_workers(move || {
         let budget = Budget::new(settings.limits, Some(gone));
-        screen_within(&snapshot, &query, settings.default_threshold, &budget)
+        let outcome = screen_within(&snapshot, &query, settings.default_threshold, &budget);
+        (outcome, budget.names_aligned())
     })
-    .await??)
+    .await?;
+    let outcome = outcome?;
+    metrics.observe_screening(&outcome, aligned);
+    Ok(outcome)
 }
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
@@ -108,7 +117,8 @@ impl ScreeningService for ScreeningApi {
         let request = request.into_inner();
         let request_id = request.request_id.clone();
         let query = ScreenQuery::try_from(request).map_err(ApiError::from)?;
-        let outcome = screen_blocking(self.catalog.snapshot(), query, self.settings).await?;
+        let outcome =
+            screen_blocking(self.catalog.snapshot(), query, self.settings, &self.metrics).await?;
         Ok(Response::new(convert::screen_response(request_id, outcome)))
     }
 
@@ -122,6 +132,7 @@ impl ScreeningService for ScreeningApi {
             self.catalog.clone(),
             self.settings,
             self.shutdown.clone(),
+            self.metrics.clone(),
             request.into_inner(),
         )))
     }

@@ -17,6 +17,7 @@ use super::{ApiError, ScreenSettings, StopWhenGone, async_stream, convert, off_t
 use crate::domain::budget::Budget;
 use crate::domain::catalog::WatchlistCatalog;
 use crate::domain::screen::{ScreenQuery, screen_within};
+use crate::metrics::ScreeningMetrics;
 
 /// Most requests screened in one blocking task.
 const MAX_BATCH: usize = 64;
@@ -27,6 +28,7 @@ pub(super) fn screen_stream(
     catalog: Arc<WatchlistCatalog>,
     settings: ScreenSettings,
     shutdown: CancellationToken,
+    metrics: ScreeningMetrics,
     mut inbound: Streaming<pb::ScreenRequest>,
 ) -> super::BoxStream<pb::ScreenResponse> {
     async_stream(move |sender| async move {
@@ -57,7 +59,7 @@ pub(super) fn screen_stream(
                     None => break,
                 }
             }
-            for answer in answer(&catalog, settings, batch).await {
+            for answer in answer(&catalog, settings, &metrics, batch).await {
                 if sender.send(answer).await.is_err() {
                     return;
                 }
@@ -83,6 +85,7 @@ async fn already_arrived<S: Stream + Unpin>(stream: &mut S) -> Option<Option<S::
 async fn answer(
     catalog: &WatchlistCatalog,
     settings: ScreenSettings,
+    metrics: &ScreeningMetrics,
     batch: Vec<pb::ScreenRequest>,
 ) -> Vec<Answer> {
     let mut answers: Vec<Option<Answer>> = Vec::with_capacity(batch.len());
@@ -112,16 +115,19 @@ async fn answer(
                 // Each request has a budget of its own; all stop when the stream is gone.
                 let budget = Budget::new(settings.limits, Some(gone.clone()));
                 let outcome = screen_within(&snapshot, &query, settings.default_threshold, &budget);
-                (position, request_id, outcome)
+                (position, request_id, outcome, budget.names_aligned())
             })
             .collect::<Vec<_>>()
     })
     .await;
     match screened {
         Ok(screened) => {
-            for (position, request_id, outcome) in screened {
+            for (position, request_id, outcome, aligned) in screened {
                 answers[position] = Some(match outcome.map_err(ApiError::from) {
-                    Ok(outcome) => Ok(convert::screen_response(request_id, outcome)),
+                    Ok(outcome) => {
+                        metrics.observe_screening(&outcome, aligned);
+                        Ok(convert::screen_response(request_id, outcome))
+                    }
                     // A list named in the request may be unknown: still this request's
                     // answer, so it keeps its request id.
                     Err(ApiError::InvalidArgument(violations)) => {

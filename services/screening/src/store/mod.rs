@@ -30,9 +30,22 @@ pub struct VersionRecord {
 impl Store {
     /// Connects, creating the SQLite file (and its folder) when needed, and migrates.
     pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
-        let pool = db::connect(database_url, &SQLITE_MIGRATIONS, &POSTGRES_MIGRATIONS)
-            .await
-            .context("opening the screening database")?;
+        Self::connect_with(database_url, db::DEFAULT_BUSY_TIMEOUT).await
+    }
+
+    /// `connect`, with statements waiting at most `busy_timeout` for the database.
+    pub async fn connect_with(
+        database_url: &str,
+        busy_timeout: std::time::Duration,
+    ) -> anyhow::Result<Self> {
+        let pool = db::connect_with(
+            database_url,
+            &SQLITE_MIGRATIONS,
+            &POSTGRES_MIGRATIONS,
+            busy_timeout,
+        )
+        .await
+        .context("opening the screening database")?;
         Ok(Self { pool })
     }
 

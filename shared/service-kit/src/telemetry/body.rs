@@ -1,6 +1,6 @@
-//! A response body that ends its call's log line: with the status in its trailers, with the
-//! error that broke it, or as cancelled when it is dropped before its end (the caller reset
-//! the stream or hung up).
+//! A response body that ends its call's log line (or, on a client, its call's count): with
+//! the status in its trailers, with the error that broke it, or as cancelled when it is
+//! dropped before its end (the caller reset the stream or hung up).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -8,16 +8,21 @@ use std::task::{Context, Poll};
 use http_body::{Body, Frame, SizeHint};
 use tonic::codegen::Bytes;
 
-use super::rpc::{CallLog, Outcome, grpc_code};
+use super::rpc::{Outcome, grpc_code};
 
-pub(super) struct LoggedBody {
-    inner: tonic::body::Body,
-    /// `None` once the line is written.
-    log: Option<CallLog>,
+/// What ends when a call's body ends; dropped unended, it ends as cancelled by itself.
+pub(crate) trait EndsCall {
+    fn end(self, outcome: Outcome);
 }
 
-impl LoggedBody {
-    pub(super) fn new(inner: tonic::body::Body, log: CallLog) -> Self {
+pub(crate) struct LoggedBody<E: EndsCall> {
+    inner: tonic::body::Body,
+    /// `None` once ended.
+    log: Option<E>,
+}
+
+impl<E: EndsCall> LoggedBody<E> {
+    pub(crate) fn new(inner: tonic::body::Body, log: E) -> Self {
         Self {
             inner,
             log: Some(log),
@@ -31,7 +36,7 @@ impl LoggedBody {
     }
 }
 
-impl Body for LoggedBody {
+impl<E: EndsCall + Unpin> Body for LoggedBody<E> {
     type Data = Bytes;
     type Error = tonic::Status;
 

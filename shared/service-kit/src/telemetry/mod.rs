@@ -6,9 +6,9 @@
 //! are never logged: they carry names, dates of birth and document numbers. The same spans
 //! make the traces (see `traces`).
 
-mod body;
+pub(crate) mod body;
 mod caller;
-mod rpc;
+pub(crate) mod rpc;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

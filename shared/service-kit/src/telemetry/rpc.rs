@@ -15,30 +15,47 @@ use http::{HeaderMap, Request, Response};
 use tower::{Layer, Service};
 use tracing::{Instrument, Level, Span, field};
 
-use super::body::LoggedBody;
+use super::body::{EndsCall, LoggedBody};
 use super::caller::CallerSlot;
 use super::traces;
+use crate::metrics::RpcMetrics;
+use crate::metrics::rpc::CallMetrics;
 use crate::request_id;
 
 /// The layer that gives every RPC its span and closing line.
 pub fn rpc_trace_layer() -> RpcLogLayer {
-    RpcLogLayer
+    RpcLogLayer::default()
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RpcLogLayer;
+#[derive(Debug, Clone, Default)]
+pub struct RpcLogLayer {
+    metrics: Option<RpcMetrics>,
+}
+
+impl RpcLogLayer {
+    /// Counts every call in `metrics` as well, ending each where its log line ends it:
+    /// one place decides when a call is over.
+    pub fn with_metrics(mut self, metrics: RpcMetrics) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+}
 
 impl<S> Layer<S> for RpcLogLayer {
     type Service = RpcLog<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        RpcLog { inner }
+        RpcLog {
+            inner,
+            metrics: self.metrics.clone(),
+        }
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct RpcLog<S> {
     inner: S,
+    metrics: Option<RpcMetrics>,
 }
 
 impl<S, B> Service<Request<B>> for RpcLog<S>
@@ -58,10 +75,15 @@ where
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
         let caller = CallerSlot::default();
         request.extensions_mut().insert(caller.clone());
+        let metrics = self.metrics.as_ref().map(|m| m.begin(request.uri().path()));
+        if let Some(metrics) = &metrics {
+            request.extensions_mut().insert(metrics.shed_hook());
+        }
         let mut log = CallLog::begin(
             request.uri().path(),
             request_id::from_headers(request.headers()),
             caller,
+            metrics,
         );
         log.continue_trace(request.headers());
         let span = log.span.clone();
@@ -90,12 +112,23 @@ where
 
 /// How a call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Outcome {
+pub(crate) enum Outcome {
     Finished(tonic::Code),
     /// The caller went away (reset the stream, hung up) before the call's status was sent.
     Cancelled,
     /// The server's own side failed before it could answer with a status.
     TransportFailed,
+}
+
+impl Outcome {
+    /// The code a call that ended so is counted under.
+    pub(crate) fn code(self) -> tonic::Code {
+        match self {
+            Outcome::Finished(code) => code,
+            Outcome::Cancelled => tonic::Code::Cancelled,
+            Outcome::TransportFailed => tonic::Code::Unknown,
+        }
+    }
 }
 
 /// One call's pending log line: written once, by `end`, or as cancelled when dropped first.
@@ -109,11 +142,18 @@ pub(super) struct CallLog {
     x_request_id: Option<String>,
     /// The call's trace, the caller's own when it sent a valid `traceparent`.
     trace_id: Option<String>,
+    /// Counts the call's end as well, when metrics are kept.
+    metrics: Option<CallMetrics>,
     ended: bool,
 }
 
 impl CallLog {
-    pub(super) fn begin(method: &str, x_request_id: Option<String>, caller: CallerSlot) -> Self {
+    pub(super) fn begin(
+        method: &str,
+        x_request_id: Option<String>,
+        caller: CallerSlot,
+        metrics: Option<CallMetrics>,
+    ) -> Self {
         let routine = is_routine(method);
         let span = if routine {
             tracing::debug_span!(
@@ -144,6 +184,7 @@ impl CallLog {
             caller,
             x_request_id,
             trace_id: None,
+            metrics,
             ended: false,
         }
     }
@@ -176,16 +217,16 @@ impl CallLog {
         })
     }
 
-    pub(super) fn end(mut self, outcome: Outcome) {
-        self.write(outcome);
-    }
-
     fn write(&mut self, outcome: Outcome) {
         if self.ended {
             return;
         }
         self.ended = true;
-        let duration_ms = rounded_ms(self.started.elapsed());
+        let elapsed = self.started.elapsed();
+        if let Some(metrics) = &mut self.metrics {
+            metrics.end(outcome.code(), elapsed);
+        }
+        let duration_ms = rounded_ms(elapsed);
         let method = self.method.as_str();
         let principal = self.caller.name();
         let x_request_id = self.x_request_id.as_deref();
@@ -212,6 +253,12 @@ impl CallLog {
             ),
             Outcome::TransportFailed => call_line!(duration_ms, "rpc failed in transport"),
         }
+    }
+}
+
+impl EndsCall for CallLog {
+    fn end(mut self, outcome: Outcome) {
+        self.write(outcome);
     }
 }
 
@@ -247,7 +294,7 @@ fn level_of(outcome: Outcome, routine: bool) -> Level {
     }
 }
 
-pub(super) fn grpc_code(headers: &HeaderMap) -> Option<tonic::Code> {
+pub(crate) fn grpc_code(headers: &HeaderMap) -> Option<tonic::Code> {
     let value = headers
         .get("grpc-status")?
         .to_str()
