@@ -41,6 +41,10 @@ pub struct Options {
     #[arg(long = "watchlist", env = "STACK_WATCHLISTS", value_delimiter = ',')]
     pub watchlists: Vec<screening::config::WatchlistSpec>,
 
+    /// Where both services' spans are exported (OTLP); nowhere unless set.
+    #[command(flatten)]
+    pub traces: service_kit::telemetry::TraceArgs,
+
     /// Where the registry serves Prometheus metrics (plain HTTP, `/metrics`); off when unset.
     #[arg(long, env = "STACK_REGISTRY_METRICS_ADDR")]
     pub registry_metrics_addr: Option<String>,
@@ -106,6 +110,8 @@ impl Stack {
                 tls_reload_interval_ms: RELOAD_INTERVAL_MS,
                 insecure: false,
             },
+            // Tracing is the process's, set up from `Options::traces` before either starts.
+            traces: Default::default(),
         })
         .await
         .context("starting screening")?;
@@ -133,6 +139,7 @@ impl Stack {
                 screening_client_cert: Some(certificates.registry_client.cert.clone()),
                 screening_client_key: Some(certificates.registry_client.key.clone()),
             },
+            traces: Default::default(),
         })
         .await
         .context("starting registry")?;

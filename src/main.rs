@@ -12,8 +12,10 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    service_kit::telemetry::init(std::io::stdout);
     let options = demo::Options::parse();
+    // Both services run in this process and share its tracer, so their spans are exported
+    // under one service name (each call's span names its method).
+    let _traces = service_kit::telemetry::init_traced(std::io::stdout, "stack", &options.traces)?;
     let stack = demo::Stack::build(options).await?;
     stack.print_welcome()?;
     stack

@@ -164,6 +164,7 @@ pub fn screening_config(
         metrics_addr: None,
         overload: Default::default(),
         tls: Default::default(),
+        traces: Default::default(),
     }
 }
 
@@ -260,6 +261,7 @@ pub fn registry_config(
         metrics_addr: None,
         overload: Default::default(),
         tls: Default::default(),
+        traces: Default::default(),
     }
 }
 

@@ -296,3 +296,32 @@ async fn the_registry_warns_at_start_up_when_screening_is_unreachable() {
     }
     panic!("no warning about the unreachable screening at {closed}");
 }
+
+#[tokio::test]
+async fn without_an_endpoint_calls_carry_trace_ids_and_nothing_is_exported() {
+    let (stack, _list) = stack().await;
+    let mut desk = stack.registry.registry_client_as("intake").await;
+    let id = unique("no-export");
+
+    desk.create_subject(tagged(
+        intake_request("no-export-1", person("Anna Schmidt", None, None)),
+        &id,
+    ))
+    .await
+    .expect("recorded");
+
+    let line = call_line(&id).await;
+    let trace_id = line["fields"]["trace_id"].as_str().unwrap_or_default();
+    assert!(
+        trace_id.len() == 32 && trace_id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{line}"
+    );
+    // The exporter's thread is named `OpenTelemetry.Traces.BatchProcessor` (15 characters
+    // of it in `comm`); none runs.
+    let exporters = std::fs::read_dir("/proc/self/task")
+        .expect("the process's threads")
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .filter(|name| name.starts_with("OpenTelemetry"))
+        .count();
+    assert_eq!(exporters, 0);
+}

@@ -408,6 +408,7 @@ async fn a_start_up_list_with_an_unclosed_quote_stops_start_up_with_line_and_col
         metrics_addr: None,
         overload: Default::default(),
         tls: Default::default(),
+        traces: Default::default(),
     })
     .await;
 
@@ -477,6 +478,7 @@ async fn a_stored_import_the_stricter_rules_refuse_is_named_and_does_not_hold_ba
         metrics_addr: None,
         overload: Default::default(),
         tls: Default::default(),
+        traces: Default::default(),
     })
     .await;
 

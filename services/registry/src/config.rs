@@ -71,6 +71,10 @@ pub struct Config {
     /// TLS for the server and towards screening.
     #[command(flatten)]
     pub tls: TlsConfig,
+
+    /// Where spans are exported (OTLP); nowhere unless set.
+    #[command(flatten)]
+    pub traces: service_kit::telemetry::TraceArgs,
 }
 
 /// Load shedding and the database's busy timeout (see README, "Under overload").

@@ -4,8 +4,8 @@ use registry::startup::Application;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    service_kit::telemetry::init(std::io::stdout);
     let config = Config::parse();
+    let _traces = service_kit::telemetry::init_traced(std::io::stdout, "registry", &config.traces)?;
     let application = Application::build(config).await?;
     application
         .run_until_stopped(service_kit::shutdown_signal())

@@ -85,22 +85,23 @@ impl ScreeningClient {
         self.link.record(outcome);
     }
 
+    /// Called within the call's span (each call below is one), which it marks as failed.
     fn unavailable(&self, code: tonic::Code) -> ScreeningUnavailable {
         self.record(Err(code));
+        service_kit::telemetry::record_client_failure(&tracing::Span::current(), code);
         ScreeningUnavailable { code }
     }
 
+    #[tracing::instrument(name = "screening call", skip_all, fields(
+        otel.name = "screening.v1.ScreeningService/Screen",
+        otel.kind = "client",
+    ))]
     pub async fn screen(&self, person: &Person) -> Result<ScreeningResult, ScreeningUnavailable> {
-        let mut request = tonic::Request::new(pb::ScreenRequest {
+        let mut request = self.authorized(pb::ScreenRequest {
             person: Some(common::Person::from(person)),
             ..Default::default()
         });
         request.set_timeout(self.timeout);
-        if let Some(authorization) = &self.authorization {
-            request
-                .metadata_mut()
-                .insert("authorization", authorization.clone());
-        }
         let mut client = self.client.clone();
         let response = tokio::time::timeout(self.timeout, client.screen(request))
             .await
@@ -242,6 +243,8 @@ pub struct Rejected {
 }
 
 impl ScreeningClient {
+    /// `message` with the registry's token, and the trace context of the current span (the
+    /// call's own), so that screening's work joins the trace of what asked for it.
     fn authorized<T>(&self, message: T) -> tonic::Request<T> {
         let mut request = tonic::Request::new(message);
         if let Some(authorization) = &self.authorization {
@@ -249,12 +252,21 @@ impl ScreeningClient {
                 .metadata_mut()
                 .insert("authorization", authorization.clone());
         }
+        service_kit::telemetry::inject_trace_context(
+            &tracing::Span::current(),
+            request.metadata_mut(),
+        );
         request
     }
 
     /// Screens `people` on one `ScreenStream`, answering in their order. The call is
     /// unavailable as a whole when the stream fails or falls silent for longer than the
     /// screening timeout: a partial batch is not worth keeping apart from a failed one.
+    #[tracing::instrument(name = "screening call", skip_all, fields(
+        otel.name = "screening.v1.ScreeningService/ScreenStream",
+        otel.kind = "client",
+        people = people.len(),
+    ))]
     pub async fn screen_many(
         &self,
         people: &[&Person],
@@ -314,7 +326,11 @@ impl ScreeningClient {
     }
 
     /// The versions of the lists screening serves: the current ones at once, then again after
-    /// every change, until the stream breaks.
+    /// every change, until the stream breaks. The call's span ends once the stream is open.
+    #[tracing::instrument(name = "screening call", skip_all, fields(
+        otel.name = "screening.v1.ScreeningService/WatchWatchlists",
+        otel.kind = "client",
+    ))]
     pub async fn watch_watchlists(
         &self,
     ) -> Result<tonic::Streaming<pb::WatchWatchlistsResponse>, ScreeningUnavailable> {

@@ -8,6 +8,7 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Status, Streaming};
+use tracing::Instrument;
 use wire::common::v1 as common;
 use wire::registry::v1 as pb;
 
@@ -28,9 +29,10 @@ pub fn intake_stream(
     inbound: Streaming<pb::BulkCreateSubjectsRequest>,
 ) -> BoxStream<pb::BulkCreateSubjectsResponse> {
     let (sender, receiver) = mpsc::channel(BATCH * BATCHES_IN_FLIGHT);
-    tokio::spawn(async move {
-        let permits = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
-        let batches = inbound
+    tokio::spawn(
+        async move {
+            let permits = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
+            let batches = inbound
             .map_while(|item| match item {
                 Ok(item) => Some(item),
                 Err(status) => {
@@ -39,22 +41,29 @@ pub fn intake_stream(
                 }
             })
             .chunks_timeout(BATCH, BATCH_WAIT);
-        tokio::pin!(batches);
-        while let Some(items) = batches.next().await {
-            let Ok(permit) = permits.clone().acquire_owned().await else {
-                break;
-            };
-            let (intake, requester, sender) = (intake.clone(), requester.clone(), sender.clone());
-            tokio::spawn(async move {
-                for response in intake_batch(&intake, &requester, items).await {
-                    if sender.send(Ok(response)).await.is_err() {
-                        break;
+            tokio::pin!(batches);
+            while let Some(items) = batches.next().await {
+                let Ok(permit) = permits.clone().acquire_owned().await else {
+                    break;
+                };
+                let (intake, requester, sender) =
+                    (intake.clone(), requester.clone(), sender.clone());
+                tokio::spawn(
+                    async move {
+                        for response in intake_batch(&intake, &requester, items).await {
+                            if sender.send(Ok(response)).await.is_err() {
+                                break;
+                            }
+                        }
+                        drop(permit);
                     }
-                }
-                drop(permit);
-            });
+                    .in_current_span(),
+                );
+            }
         }
-    });
+        // The call's span, so that its batches' calls to screening and the store join its trace.
+        .in_current_span(),
+    );
     Box::pin(ReceiverStream::new(receiver))
 }
 

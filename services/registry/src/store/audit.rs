@@ -64,6 +64,7 @@ struct EventRow {
 impl Store {
     /// Appends events that record reads; reads change nothing else, so they get their own
     /// transaction.
+    #[tracing::instrument(name = "store.record_reads", skip_all)]
     pub async fn record_reads(&self, events: &[AuditEvent]) -> anyhow::Result<()> {
         if events.is_empty() {
             return Ok(());
@@ -77,6 +78,7 @@ impl Store {
     }
 
     /// A subject's trail, oldest first, from after `after` (exclusive) for at most `limit`.
+    #[tracing::instrument(name = "store.history", skip_all)]
     pub async fn history(
         &self,
         subject_id: Uuid,

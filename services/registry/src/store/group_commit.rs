@@ -15,6 +15,7 @@ use std::time::Instant;
 use anyhow::Context;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 use tokio::sync::{Mutex, mpsc, oneshot};
+use tracing::Instrument;
 
 use super::rows::SubjectRow;
 use super::{SUBJECT_COLUMNS, audit, screenings};
@@ -34,6 +35,8 @@ struct Job {
     audit: Vec<AuditEvent>,
     /// `Ok(true)` once committed, `Ok(false)` when the request id was already taken.
     reply: oneshot::Sender<anyhow::Result<bool>>,
+    /// The span the intake waits in: the shared commit's span links to it.
+    waiting: tracing::Span,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +74,7 @@ impl IntakeWriter {
                 fingerprint,
                 audit,
                 reply,
+                waiting: tracing::Span::current(),
             };
             match self.jobs.send(job).await {
                 Ok(()) => answers.push(Ok(answer)),
@@ -110,7 +114,18 @@ async fn run_writer(pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>, metri
     }
 }
 
+/// Writes `batch` in its own trace, linked to each intake's: one commit serves many.
 async fn write_batch(pool: &AnyPool, batch: Vec<Job>, metrics: &CommitMetrics) {
+    let span = tracing::info_span!(parent: None, "store.group_commit", intakes = batch.len());
+    for job in &batch {
+        span.follows_from(&job.waiting);
+    }
+    write_batch_in_span(pool, batch, metrics)
+        .instrument(span)
+        .await;
+}
+
+async fn write_batch_in_span(pool: &AnyPool, batch: Vec<Job>, metrics: &CommitMetrics) {
     let size = batch.len();
     match write_together(pool, &batch, metrics).await {
         Ok(inserted) => {

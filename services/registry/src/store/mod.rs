@@ -118,6 +118,7 @@ impl Store {
     }
 
     /// `insert_subject` for many subjects at once: (subject, fingerprint, audit events) each.
+    #[tracing::instrument(name = "store.insert_subjects", skip_all)]
     pub async fn insert_subjects(
         &self,
         intakes: Vec<(Subject, String, Vec<AuditEvent>)>,
@@ -147,6 +148,7 @@ impl Store {
     }
 
     /// The subject created with `request_id`, with the fingerprint of its intake.
+    #[tracing::instrument(name = "store.find_by_request_id", skip_all)]
     pub async fn find_by_request_id(
         &self,
         request_id: &RequestId,
@@ -164,6 +166,7 @@ impl Store {
         Ok(subject.into_iter().next().map(|s| (s, fingerprint)))
     }
 
+    #[tracing::instrument(name = "store.get_subject", skip_all)]
     pub async fn get_subject(&self, id: Uuid) -> anyhow::Result<Option<Subject>> {
         let row: Option<SubjectRow> = sqlx::query_as(&format!(
             "SELECT {SUBJECT_COLUMNS} FROM subjects WHERE id = $1"
@@ -177,6 +180,7 @@ impl Store {
     }
 
     /// Subjects matching `filter`, newest first.
+    #[tracing::instrument(name = "store.list_subjects", skip_all)]
     pub async fn list_subjects(&self, filter: &SubjectFilter) -> anyhow::Result<Vec<Subject>> {
         let sql = list_subjects_sql(filter);
         let mut query = sqlx::query_as::<_, SubjectRow>(&sql);
@@ -205,6 +209,7 @@ impl Store {
     }
 
     /// Every recorded screening time of a subject, oldest first (its screening history).
+    #[tracing::instrument(name = "store.screening_times", skip_all)]
     pub async fn screening_times(&self, id: Uuid) -> anyhow::Result<Vec<i64>> {
         let times: Vec<(i64,)> = sqlx::query_as(
             "SELECT screened_at_ms FROM screenings WHERE subject_id = $1 ORDER BY screened_at_ms",

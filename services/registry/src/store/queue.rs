@@ -60,6 +60,8 @@ impl Lease {
     }
 }
 
+// Claims are not traced: polled every second, each poll would be a trace of its own. The
+// work a claim finds is (see `workers::recording`).
 impl Store {
     /// Takes up to `limit` PENDING subjects whose next attempt is due.
     pub async fn claim_pending(
@@ -152,6 +154,7 @@ impl Store {
     }
 
     /// Gives back subjects claimed under `lease` (whether or not their work is done).
+    #[tracing::instrument(name = "store.release", skip_all)]
     pub async fn release(&self, lease: &Lease, ids: &[Uuid]) -> anyhow::Result<()> {
         for chunk in ids.chunks(500) {
             let placeholders: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
@@ -187,6 +190,7 @@ impl Store {
 
     /// Records a failed attempt on a PENDING subject claimed under `lease` and gives it back,
     /// not to be tried again before `next_attempt_at_ms`.
+    #[tracing::instrument(name = "store.defer_pending", skip_all)]
     pub async fn defer_pending(
         &self,
         lease: &Lease,

@@ -33,6 +33,7 @@ pub struct Statistics {
 }
 
 impl Store {
+    #[tracing::instrument(name = "store.statistics", skip_all)]
     pub async fn statistics(&self) -> anyhow::Result<Statistics> {
         let by_status: Vec<(String, i64)> =
             sqlx::query_as("SELECT status, COUNT(*) FROM subjects GROUP BY status")

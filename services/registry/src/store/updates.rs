@@ -44,6 +44,7 @@ pub enum Updated {
 impl Store {
     /// Writes `subject` (whose revision must be `expected_revision + 1`) only if the stored
     /// subject is still at `expected_revision`.
+    #[tracing::instrument(name = "store.update_subject", skip_all)]
     pub async fn update_subject(
         &self,
         subject: &Subject,
@@ -70,6 +71,7 @@ impl Store {
     /// `update_subject` with a new screening for each of `updates`, all in one transaction
     /// (one commit for a batch of re-screenings rather than one per subject). One outcome
     /// per update, in order; on an error nothing is written.
+    #[tracing::instrument(name = "store.record_screenings", skip_all)]
     pub async fn record_screenings(
         &self,
         updates: &[ScreeningUpdate],
@@ -105,6 +107,7 @@ impl Store {
     }
 
     /// Reviews of several subjects in one query, by subject.
+    #[tracing::instrument(name = "store.reviews_of", skip_all)]
     pub async fn reviews_of(
         &self,
         subject_ids: &[Uuid],

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use person::Person;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::{CONCURRENT_STREAMS, Context, SUBJECTS_PER_STREAM};
@@ -45,7 +46,9 @@ impl BatchOutcome {
 
 /// Screens `claimed` over several streams in parallel and records each result on its
 /// subject. `batch_id` names the batch in the audit trail and the logs; `worker` names the
-/// worker in the metrics.
+/// worker in the metrics. One trace per batch, from here to screening's matcher and back to
+/// the store.
+#[tracing::instrument(name = "background screening", skip_all, fields(subjects = claimed.len(), batch_id))]
 pub(super) async fn screen_and_record(
     context: &Context,
     worker: &'static str,
@@ -60,10 +63,13 @@ pub(super) async fn screen_and_record(
         let chunk = rest.split_off(rest.len().saturating_sub(SUBJECTS_PER_STREAM));
         let (context, actor, batch_id) = (context.clone(), actor.clone(), batch_id.to_owned());
         let streams = streams.clone();
-        tasks.spawn(async move {
-            let _stream = streams.acquire_owned().await;
-            screen_chunk(&context, chunk, &actor, &batch_id).await
-        });
+        tasks.spawn(
+            async move {
+                let _stream = streams.acquire_owned().await;
+                screen_chunk(&context, chunk, &actor, &batch_id).await
+            }
+            .in_current_span(),
+        );
     }
     let mut outcome = BatchOutcome::default();
     while let Some(joined) = tasks.join_next().await {

@@ -65,11 +65,13 @@ impl ScreeningApi {
     }
 }
 
-/// Runs matcher work off the async workers: a screening is CPU work.
+/// Runs matcher work off the async workers: a screening is CPU work. Its span, `matcher`,
+/// is a child of the call's (a blocking thread has no current span of its own).
 async fn off_the_workers<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(work)
+    let span = tracing::info_span!("matcher");
+    tokio::task::spawn_blocking(move || span.in_scope(work))
         .await
         .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("screening task failed")))
 }
@@ -215,7 +217,8 @@ fn caller<T>(request: &Request<T>) -> String {
     service_kit::auth::principal(request).map_or_else(|| "unknown".to_owned(), |p| p.name.clone())
 }
 
-/// A response stream fed by a task; the task ends when the client goes away.
+/// A response stream fed by a task, in the call's span; the task ends when the client goes
+/// away.
 fn async_stream<T, F, Fut>(produce: F) -> BoxStream<T>
 where
     T: Send + 'static,
@@ -223,6 +226,6 @@ where
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
     let (sender, receiver) = mpsc::channel(STREAM_BUFFER);
-    tokio::spawn(produce(sender));
+    tokio::spawn(tracing::Instrument::in_current_span(produce(sender)));
     Box::pin(ReceiverStream::new(receiver))
 }

@@ -106,6 +106,9 @@ async fn answer(
     let gone = Arc::new(AtomicBool::new(false));
     let _stop_when_gone = StopWhenGone(gone.clone());
     let screened = off_the_workers(move || {
+        // The batch's matcher span stands for its queries: spans per query and list would be
+        // thousands per re-screening, for the exporter to drop.
+        let _untraced = tracing::dispatcher::set_default(&tracing::Dispatch::none());
         queries
             .into_iter()
             .map(|(position, request_id, query)| {

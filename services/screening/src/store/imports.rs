@@ -72,6 +72,7 @@ impl Store {
     ///
     /// `NotStored` when there is no such import; `Changed` when another version is stored;
     /// `Unexpected` for database failures.
+    #[tracing::instrument(name = "store.delete_import", skip_all)]
     pub async fn delete_import(
         &self,
         name: &str,
@@ -133,6 +134,7 @@ impl Store {
     }
 
     /// Every recorded deletion of list `name`, oldest first.
+    #[tracing::instrument(name = "store.deletions", skip_all)]
     pub async fn deletions(&self, name: &str) -> anyhow::Result<Vec<Deletion>> {
         let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
             "SELECT name, format, version, deleted_by, deleted_at_ms
@@ -157,6 +159,7 @@ impl Store {
     }
 
     /// Whether files of an import of `name` are stored (for tests of deletion).
+    #[tracing::instrument(name = "store.has_import_files", skip_all)]
     pub async fn has_import_files(&self, name: &str) -> anyhow::Result<bool> {
         let count: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM watchlist_import_files WHERE name = $1")
@@ -175,6 +178,7 @@ impl Store {
     /// # Errors
     ///
     /// `Changed` when another version is stored; `Unexpected` for database failures.
+    #[tracing::instrument(name = "store.save_import", skip_all)]
     pub async fn save_import(
         &self,
         name: &str,
@@ -248,6 +252,7 @@ impl Store {
     /// Records `version` as the stored import's version in place of `stored`, which an
     /// older rule computed from the same files; nothing changes if the import was replaced
     /// meanwhile.
+    #[tracing::instrument(name = "store.restamp_import", skip_all)]
     pub async fn restamp_import(
         &self,
         name: &str,
@@ -277,6 +282,7 @@ impl Store {
             .collect())
     }
 
+    #[tracing::instrument(name = "store.load_import", skip_all)]
     pub async fn load_import(&self, name: &str) -> anyhow::Result<Option<StoredImport>> {
         let Some(row) =
             sqlx::query("SELECT format, version FROM watchlist_imports WHERE name = $1")

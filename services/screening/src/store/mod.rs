@@ -49,6 +49,7 @@ impl Store {
         Ok(Self { pool })
     }
 
+    #[tracing::instrument(name = "store.record_version", skip_all)]
     pub async fn record_version(&self, list: &LoadedList) -> anyhow::Result<()> {
         sqlx::query(
             "INSERT INTO watchlist_versions (name, version, format, entry_count, loaded_at_ms)
@@ -66,6 +67,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(name = "store.versions", skip_all)]
     pub async fn versions(&self, name: &str) -> anyhow::Result<Vec<VersionRecord>> {
         let rows = sqlx::query(
             "SELECT name, version, format, entry_count, loaded_at_ms

@@ -17,6 +17,7 @@ use tracing::{Instrument, Level, Span, field};
 
 use super::body::{EndsCall, LoggedBody};
 use super::caller::CallerSlot;
+use super::traces;
 use crate::metrics::RpcMetrics;
 use crate::metrics::rpc::CallMetrics;
 use crate::request_id;
@@ -78,12 +79,13 @@ where
         if let Some(metrics) = &metrics {
             request.extensions_mut().insert(metrics.shed_hook());
         }
-        let log = CallLog::begin(
+        let mut log = CallLog::begin(
             request.uri().path(),
             request_id::from_headers(request.headers()),
             caller,
             metrics,
         );
+        log.continue_trace(request.headers());
         let span = log.span.clone();
         let response = span.in_scope(|| self.inner.call(request));
         // Authentication ran inside `call`: the span can name the caller for whatever the
@@ -138,6 +140,8 @@ pub(super) struct CallLog {
     started: Instant,
     caller: CallerSlot,
     x_request_id: Option<String>,
+    /// The call's trace, the caller's own when it sent a valid `traceparent`.
+    trace_id: Option<String>,
     /// Counts the call's end as well, when metrics are kept.
     metrics: Option<CallMetrics>,
     ended: bool,
@@ -156,14 +160,20 @@ impl CallLog {
                 "rpc",
                 method,
                 principal = field::Empty,
-                x_request_id = x_request_id.as_deref()
+                x_request_id = x_request_id.as_deref(),
+                trace_id = field::Empty,
+                otel.name = method.trim_start_matches('/'),
+                otel.kind = "server"
             )
         } else {
             tracing::info_span!(
                 "rpc",
                 method,
                 principal = field::Empty,
-                x_request_id = x_request_id.as_deref()
+                x_request_id = x_request_id.as_deref(),
+                trace_id = field::Empty,
+                otel.name = method.trim_start_matches('/'),
+                otel.kind = "server"
             )
         };
         Self {
@@ -173,8 +183,19 @@ impl CallLog {
             started: Instant::now(),
             caller,
             x_request_id,
+            trace_id: None,
             metrics,
             ended: false,
+        }
+    }
+
+    /// Joins the caller's trace (see `traces::continue_trace`) and names it in the span and
+    /// the closing line.
+    pub(super) fn continue_trace(&mut self, headers: &HeaderMap) {
+        traces::continue_trace(&self.span, headers);
+        self.trace_id = traces::trace_id(&self.span);
+        if let Some(trace_id) = &self.trace_id {
+            self.span.record("trace_id", trace_id.as_str());
         }
     }
 
@@ -209,15 +230,17 @@ impl CallLog {
         let method = self.method.as_str();
         let principal = self.caller.name();
         let x_request_id = self.x_request_id.as_deref();
+        let trace_id = self.trace_id.as_deref();
+        traces::record_server_outcome(&self.span, outcome);
         let level = level_of(outcome, self.routine);
         // A root event (no parent): the line is whole on its own, also when the call's span
         // is below the enabled level, and does not repeat the span's fields.
         macro_rules! call_line {
             ($($message:tt)+) => {
                 match level {
-                    Level::DEBUG => tracing::debug!(parent: None, method, principal, x_request_id, $($message)+),
-                    Level::INFO => tracing::info!(parent: None, method, principal, x_request_id, $($message)+),
-                    _ => tracing::warn!(parent: None, method, principal, x_request_id, $($message)+),
+                    Level::DEBUG => tracing::debug!(parent: None, method, principal, x_request_id, trace_id, $($message)+),
+                    Level::INFO => tracing::info!(parent: None, method, principal, x_request_id, trace_id, $($message)+),
+                    _ => tracing::warn!(parent: None, method, principal, x_request_id, trace_id, $($message)+),
                 }
             };
         }

@@ -5,6 +5,7 @@ mod model;
 use std::collections::HashMap;
 
 use person::Person;
+use tracing::field;
 
 use crate::domain::budget::Budget;
 use crate::domain::candidates::{QueryName, kind_factor};
@@ -128,6 +129,10 @@ fn screen_list(
     search: Search,
     budget: &Budget,
 ) -> Vec<Hit> {
+    // The two phases' spans (when traced): finding candidates in the list's index, and
+    // aligning them in full. The list's name, never the person's.
+    let candidates =
+        tracing::info_span!("candidates", watchlist = %list.name, found = field::Empty).entered();
     // Each query name, and as well the same name with joined words cut where the list
     // has both pieces ("Ramimakhlouf"), and split words joined where the list has the
     // whole ("Plat Ono Vich").
@@ -170,6 +175,10 @@ fn screen_list(
         }
     }
 
+    candidates.record("found", best.len());
+    drop(candidates);
+    let _align =
+        tracing::info_span!("align", watchlist = %list.name, candidates = best.len()).entered();
     best.into_iter()
         .filter_map(
             |(entry_index, (indexed_score, query_index, prepared_index))| {
