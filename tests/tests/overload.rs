@@ -13,6 +13,7 @@ use tonic::Code;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
+use wire::registry::v1 as registry_pb;
 use wire::screening::v1 as pb;
 
 const TEST_LIST: &str = "id,name\nT-1,Zarina Bakhtiyorovna KHOLMATOVA\n";
@@ -151,6 +152,43 @@ async fn a_request_message_over_the_limit_is_refused_with_resource_exhausted() {
         ))
         .await
         .expect("an ordinary intake is taken");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_item_over_the_limit_ends_the_stream_with_resource_exhausted_after_the_items_before()
+{
+    let database = TestDatabase::fresh(DatabaseKind::Sqlite).await;
+    let registry = start_registry(registry_config(
+        "http://127.0.0.1:1",
+        &database,
+        Duration::from_millis(100),
+    ))
+    .await;
+    let mut client = registry.registry_client_as("intake").await;
+    let item = |request_id: &str, name: &str| registry_pb::BulkCreateSubjectsRequest {
+        subject: Some(intake_request(request_id, person(name, None, None))),
+    };
+    let huge = "A".repeat(5 * 1024 * 1024);
+    let items = vec![
+        item("bulk-ordinary", "Anna Schmidt"),
+        item("bulk-huge", &huge),
+    ];
+    let mut answers = client
+        .bulk_create_subjects(tokio_stream::iter(items))
+        .await
+        .expect("the stream is taken")
+        .into_inner();
+    let first = answers
+        .message()
+        .await
+        .expect("the first item is answered")
+        .expect("an answer");
+    assert_eq!(first.request_id, "bulk-ordinary");
+    let ended = answers
+        .message()
+        .await
+        .expect_err("the stream ends with an error");
+    assert_eq!(ended.code(), Code::ResourceExhausted, "{ended:?}");
 }
 
 /// Holds the registry database's write lock (SQLite) or the subjects table (PostgreSQL)

@@ -3,8 +3,9 @@
 //!
 //! The request body is read through a check of each gRPC message's length prefix (one flag
 //! byte, then the length as a big-endian u32): a message over the limit fails the body with
-//! the status before its first byte is buffered, and tonic hands that status on to the
-//! caller as it is, for unary calls and streams alike.
+//! the status before its first byte is buffered (the messages before it in the same frame
+//! are passed on first), and tonic hands that status on to the caller as it is, for unary
+//! calls and streams alike.
 
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -24,6 +25,7 @@ pub fn limit_messages(body: tonic::body::Body, limit: usize) -> tonic::body::Bod
         prefix: [0; PREFIX_BYTES],
         prefix_read: 0,
         message_left: 0,
+        refused: None,
     })
 }
 
@@ -35,11 +37,14 @@ struct LimitedMessages {
     prefix_read: usize,
     /// Bytes of the current message not yet seen.
     message_left: usize,
+    /// The refusal to give once the messages before the refused one have been passed on.
+    refused: Option<Status>,
 }
 
 impl LimitedMessages {
-    /// Follows the messages through `data`; an error when one is over the limit.
-    fn check(&mut self, data: &Bytes) -> Result<(), Status> {
+    /// Follows the messages through `data`; when one is over the limit, the refusal and how
+    /// many bytes of `data` come before that message (they belong to messages within it).
+    fn check(&mut self, data: &Bytes) -> Result<(), (usize, Status)> {
         let mut rest = data.as_ref();
         while rest.has_remaining() {
             if self.message_left > 0 {
@@ -48,6 +53,12 @@ impl LimitedMessages {
                 rest.advance(skipped);
                 continue;
             }
+            // A prefix begun in an earlier frame starts before this one.
+            let prefix_start = if self.prefix_read == 0 {
+                data.len() - rest.len()
+            } else {
+                0
+            };
             let wanted = PREFIX_BYTES - self.prefix_read;
             let taken = wanted.min(rest.len());
             self.prefix[self.prefix_read..self.prefix_read + taken].copy_from_slice(&rest[..taken]);
@@ -62,10 +73,11 @@ impl LimitedMessages {
                     self.prefix[4],
                 ]) as usize;
                 if length > self.limit {
-                    return Err(Status::resource_exhausted(format!(
+                    let status = Status::resource_exhausted(format!(
                         "the request message has {length} bytes; this server accepts at most {}",
                         self.limit
-                    )));
+                    ));
+                    return Err((prefix_start, status));
                 }
                 self.message_left = length;
             }
@@ -82,12 +94,22 @@ impl Body for LimitedMessages {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Status>>> {
+        if let Some(status) = self.refused.take() {
+            return Poll::Ready(Some(Err(status)));
+        }
         let frame = ready!(Pin::new(&mut self.inner).poll_frame(cx));
         if let Some(Ok(frame)) = &frame
             && let Some(data) = frame.data_ref()
-            && let Err(status) = self.check(data)
+            && let Err((before, status)) = self.check(data)
         {
-            return Poll::Ready(Some(Err(status)));
+            // The messages before the refused one are read and answered first (a bulk
+            // stream answers its earlier items), then the body fails.
+            if before == 0 {
+                return Poll::Ready(Some(Err(status)));
+            }
+            let earlier = data.slice(..before);
+            self.refused = Some(status);
+            return Poll::Ready(Some(Ok(Frame::data(earlier))));
         }
         Poll::Ready(frame)
     }
@@ -157,5 +179,26 @@ mod tests {
                 status.message()
             );
         }
+    }
+
+    #[tokio::test]
+    async fn the_messages_before_a_refused_one_in_the_same_frame_are_passed_on_first() {
+        let mut bytes = message(3);
+        bytes.extend(message(11));
+        let frames = vec![Ok::<_, Status>(Frame::data(Bytes::from(bytes)))];
+        let mut body = limit_messages(
+            tonic::body::Body::new(http_body_util::StreamBody::new(tokio_stream::iter(frames))),
+            10,
+        );
+        let mut passed = 0;
+        let refused = loop {
+            match body.frame().await {
+                Some(Ok(frame)) => passed += frame.data_ref().map_or(0, Bytes::len),
+                Some(Err(status)) => break status,
+                None => panic!("never refused"),
+            }
+        };
+        assert_eq!(passed, PREFIX_BYTES + 3);
+        assert_eq!(refused.code(), tonic::Code::ResourceExhausted);
     }
 }

@@ -32,15 +32,17 @@ pub fn intake_stream(
     tokio::spawn(
         async move {
             let permits = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
+            let mut unreadable = None;
             let batches = inbound
-            .map_while(|item| match item {
-                Ok(item) => Some(item),
-                Err(status) => {
-                    tracing::debug!(code = ?status.code(), "bulk intake stream closed by client");
-                    None
-                }
-            })
-            .chunks_timeout(BATCH, BATCH_WAIT);
+                .map_while(|item| match item {
+                    Ok(item) => Some(item),
+                    Err(status) => {
+                        tracing::debug!(code = ?status.code(), "bulk intake stream ended by an error");
+                        unreadable = unread_item(&status);
+                        None
+                    }
+                })
+                .chunks_timeout(BATCH, BATCH_WAIT);
             tokio::pin!(batches);
             while let Some(items) = batches.next().await {
                 let Ok(permit) = permits.clone().acquire_owned().await else {
@@ -60,11 +62,32 @@ pub fn intake_stream(
                     .in_current_span(),
                 );
             }
+            // The items read before are answered first; then the stream ends with why the
+            // rest was not read, so that a caller never takes a cut stream for a whole one.
+            if let Some(status) = unreadable
+                && permits.acquire_many(BATCHES_IN_FLIGHT as u32).await.is_ok()
+            {
+                let _ = sender.send(Err(status)).await;
+            }
         }
         // The call's span, so that its batches' calls to screening and the store join its trace.
         .in_current_span(),
     );
     Box::pin(ReceiverStream::new(receiver))
+}
+
+/// The status that ends the answer when an incoming item could not be read: an item over the
+/// message limit, or one that does not decode. A caller that went away needs none.
+fn unread_item(status: &Status) -> Option<Status> {
+    match status.code() {
+        tonic::Code::Cancelled => None,
+        tonic::Code::ResourceExhausted => Some(Status::resource_exhausted(
+            "an item is larger than the registry takes; the items after it were not read",
+        )),
+        _ => Some(Status::invalid_argument(
+            "an item could not be read; the items after it were not read",
+        )),
+    }
 }
 
 /// Validates each item, screens the valid ones together and commits each; one response per
