@@ -17,6 +17,7 @@ use wire::screening::v1::screening_service_client::ScreeningServiceClient;
 pub use test_support::{DatabaseKind, TestDatabase, on_both_databases};
 
 pub mod compose;
+pub mod processes;
 pub mod prometheus;
 mod spawn;
 pub mod tls;
@@ -74,13 +75,18 @@ impl RunningServer {
     }
 
     pub async fn channel(&self) -> Channel {
-        Channel::from_shared(self.url())
-            .expect("a valid URL")
-            .connect_timeout(Duration::from_secs(5))
-            .connect()
-            .await
-            .expect("the server accepts connections")
+        channel_to(self.addr).await
     }
+}
+
+/// A plain TCP channel to a server at `addr` (one connection).
+pub async fn channel_to(addr: SocketAddr) -> Channel {
+    Channel::from_shared(format!("http://{addr}"))
+        .expect("a valid URL")
+        .connect_timeout(Duration::from_secs(5))
+        .connect()
+        .await
+        .expect("the server accepts connections")
 }
 
 impl RunningServer {

@@ -47,7 +47,7 @@ fn tokens_file(service: &str, grants: &[(&str, &str)]) -> PathBuf {
     path
 }
 
-fn screening_tokens_file() -> PathBuf {
+pub(crate) fn screening_tokens_file() -> PathBuf {
     static FILE: OnceLock<PathBuf> = OnceLock::new();
     FILE.get_or_init(|| {
         tokens_file(
@@ -63,7 +63,7 @@ fn screening_tokens_file() -> PathBuf {
     .clone()
 }
 
-fn registry_tokens_file() -> PathBuf {
+pub(crate) fn registry_tokens_file() -> PathBuf {
     static FILE: OnceLock<PathBuf> = OnceLock::new();
     FILE.get_or_init(|| {
         let roles = [

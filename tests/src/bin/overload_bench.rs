@@ -1,13 +1,19 @@
 //! Both services under more callers than they can serve: latency of the calls accepted,
 //! calls refused, and whether any acknowledged intake is missing from the database.
 //!
-//! `cargo run --release -p system-tests --bin overload-bench -- [--database sqlite|postgres]
+//! `cargo build --release -p screening -p registry &&
+//!  cargo run --release -p system-tests --bin overload-bench -- [--database sqlite|postgres]
 //!  [--clients N] [--seconds S] [--deadline-ms D] [--phase screen|intake|both]`
 //!
-//! Both services run in this process on loopback with the real UN and OFAC SDN lists, each
-//! with a fresh database. Each client has its own connection and calls in a loop with a
-//! deadline of `--deadline-ms` (default 1,000): `Screen` on screening, then `CreateSubject`
-//! on the registry. A call refused (`RESOURCE_EXHAUSTED`, `UNAVAILABLE`) is retried after an
+//! Each service runs as its own process, as in production: the real `screening` and
+//! `registry` binaries found next to this one (so build them first, from the same tree), on
+//! loopback, with the real UN and OFAC SDN lists, each with a fresh database. Their other
+//! settings are their defaults or the environment's (`SCREENING_MAX_CONCURRENT_CALLS=8`,
+//! ...), printed at the start. The clients run here, apart, so that an accepted call's
+//! latency is the server's and the network's, not a wait behind 2,000 client tasks in one
+//! runtime. Each client has its own connection and calls in a loop with a deadline of
+//! `--deadline-ms` (default 1,000): `Screen` on screening, then `CreateSubject` on the
+//! registry. A call refused (`RESOURCE_EXHAUSTED`, `UNAVAILABLE`) is retried after an
 //! exponential backoff with jitter (100 ms doubling to at most 3.2 s, reset by a success), as
 //! gRPC's retry policies do. After the intake phase every acknowledged subject is looked up
 //! in the registry's database.
@@ -16,9 +22,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use screening::benchmarking::NameStock;
-use system_tests::{
-    DatabaseKind, TestDatabase, ofac_sdn_list, person, spawn_registry, spawn_screening, un_list,
+use system_tests::processes::{
+    ProcessDir, ServiceProcess, start_registry_process, start_screening_process,
 };
+use system_tests::{DatabaseKind, TestDatabase, ofac_sdn_list, person, un_list};
 use tonic::Code;
 use wire::registry::v1 as pb;
 use wire::screening::v1 as screening_pb;
@@ -198,7 +205,7 @@ where
 }
 
 async fn screen_phase(
-    screening: &system_tests::RunningServer,
+    screening: &ServiceProcess,
     options: &Options,
     names: &Arc<NameStock>,
 ) {
@@ -222,7 +229,7 @@ async fn screen_phase(
 }
 
 async fn intake_phase(
-    registry: &system_tests::RunningServer,
+    registry: &ServiceProcess,
     registry_db: &TestDatabase,
     options: &Options,
     names: &Arc<NameStock>,
@@ -279,25 +286,36 @@ async fn missing_subjects(database: &TestDatabase, ids: &[String]) -> usize {
     missing
 }
 
+/// The limits each service runs with: its defaults, or the environment's, as the child
+/// reads them (the same code, from the same tree).
+fn print_limits() {
+    use clap::Parser;
+    match screening::config::Config::try_parse_from(["screening"]) {
+        Ok(config) => println!("screening limits: {:?}", config.overload.limits()),
+        Err(error) => println!("screening limits: unreadable ({error})"),
+    }
+    match registry::config::Config::try_parse_from(["registry"]) {
+        Ok(config) => println!("registry limits: {:?}", config.overload.limits()),
+        Err(error) => println!("registry limits: unreadable ({error})"),
+    }
+}
+
 #[tokio::main]
-async fn main() {
+async fn main() -> anyhow::Result<()> {
     let options = options();
-    let screening_db = TestDatabase::fresh(options.database).await;
-    let registry_db = TestDatabase::fresh(options.database).await;
-    let screening = spawn_screening(
-        "127.0.0.1:0",
-        vec![un_list(), ofac_sdn_list()],
-        &screening_db,
-    )
-    .await;
-    // The registry waits for screening as long as it does by default.
-    let registry = spawn_registry(&screening.url(), &registry_db, Duration::from_secs(2)).await;
+    let screening_db = TestDatabase::try_fresh(options.database).await?;
+    let registry_db = TestDatabase::try_fresh(options.database).await?;
+    let dir = ProcessDir::new()?;
+    let screening =
+        start_screening_process(&dir, &[un_list(), ofac_sdn_list()], &screening_db).await?;
+    let registry = start_registry_process(&dir, &screening.url(), &registry_db).await?;
     println!(
-        "database {:?}; lists UN + OFAC SDN; {} cores; deadline {} ms",
+        "database {:?}; lists UN + OFAC SDN; {} cores; deadline {} ms; servers in their own processes",
         options.database,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         options.deadline.as_millis(),
     );
+    print_limits();
     let names =
         Arc::new(NameStock::load(&test_support::shared_data_dir()).expect("the name stock loads"));
     if options.screen {
@@ -306,4 +324,8 @@ async fn main() {
     if options.intake {
         intake_phase(&registry, &registry_db, &options, &names).await;
     }
+    // A server that died under load would make the figures meaningless: say so.
+    registry.stop()?;
+    screening.stop()?;
+    Ok(())
 }
