@@ -25,6 +25,7 @@ use super::arabic;
 use super::cleaning::{fold_look_alikes, without_invisible};
 use super::greek;
 use super::korean;
+use super::particles;
 use super::romanisation::{GermanStyle, expand_letters, from_german_transcription, german_style};
 use super::wade_giles;
 
@@ -81,7 +82,8 @@ pub fn words(name: &str) -> Vec<Word> {
 /// where the name calls for it: each run of two or more single letters read as one word;
 /// German-style transcription of Russian (Iwanow, Jewgenjewitsch) as the English-style
 /// systems write it; Wade–Giles as Pinyin; customary Korean family names in the Revised
-/// Romanisation. Never empty.
+/// Romanisation; and each of the first two with an Arabic article written joined to a word
+/// taken off it (`particles::article_detached`). Never empty.
 pub fn readings(name: &str) -> Vec<Vec<Word>> {
     let words = read_words(name);
     let mut readings = Vec::with_capacity(1);
@@ -116,6 +118,14 @@ pub fn readings(name: &str) -> Vec<Vec<Word>> {
         readings.push(revised);
     }
     readings.insert(0, words);
+    // After the letter runs are joined, so that a spelt-out "A L - U B A Y D I" reads as
+    // al-Ubaydi as well; the first two readings are where a joined article may be.
+    let detached: Vec<Vec<Word>> = readings
+        .iter()
+        .take(2)
+        .filter_map(|reading| particles::article_detached(reading))
+        .collect();
+    readings.extend(detached);
     readings
 }
 

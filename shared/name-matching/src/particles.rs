@@ -9,6 +9,9 @@
 //! - The Arabic article al-/el-/ul- and its assimilated forms before sun letters (ad-, an-,
 //!   ar-, as-, ash-, at-, az-): dropped before another word, and stripped from the front of
 //!   words written in Arabic script, where it is always attached (`shared/docs/names.md`).
+//! - The article written joined to its noun in Latin letters (Alsaadi, Elsayed, ALUBAYDI),
+//!   as many passports and forms write it: `article_detached` gives a second reading
+//!   without it, since the word may as well be a name of its own (Albert, Elvira).
 //! - Patronymic connectors bin/ibn/ben/bint/ould/walad: dropped between words; they say
 //!   "son of", not who.
 //! - Compound names (ʿAbd al-, al-Din, Allah, Persian -zadeh): see `compounds.rs`.
@@ -102,6 +105,36 @@ pub fn arabic_order(words: &[Word]) -> bool {
                         .any(|(article, letter)| text == *article && next.starts_with(letter))
             })
     })
+}
+
+/// The words with the Arabic article taken off every Latin word that starts with it
+/// written joined (`al`/`el` and a noun, as in Alsaadi, Elsayed), or
+/// `None` when no word does. A second reading, not a replacement: Alberto, Elvira and
+/// Alexandra start the same way. So that such names do not turn into others (Elvira into
+/// Vera, Aleksanyan into Ohanyan), the rest must be five letters or more and start with
+/// neither l (Allah, Allawi, Ellis: the two l's are the word's own) nor e (Alexander,
+/// Alejandro, Elena: Arabic nouns rarely start so in Latin spellings).
+pub fn article_detached(words: &[Word]) -> Option<Vec<Word>> {
+    let detached = |word: &Word| {
+        let rest = word
+            .text
+            .strip_prefix("al")
+            .or_else(|| word.text.strip_prefix("el"))?;
+        let joined = !word.abjad && rest.len() >= 5 && !rest.starts_with(['l', 'e']);
+        joined.then(|| Word {
+            text: rest.to_owned(),
+            ..word.clone()
+        })
+    };
+    if !words.iter().any(|w| detached(w).is_some()) {
+        return None;
+    }
+    Some(
+        words
+            .iter()
+            .map(|w| detached(w).unwrap_or_else(|| w.clone()))
+            .collect(),
+    )
 }
 
 /// The parts of a name, from its words.
@@ -230,6 +263,26 @@ pub(super) mod tests {
         assert_eq!(parts("Hassan el Sayed"), ["hassan", "sayed"]);
         assert_eq!(parts("Ayman az-Zawahiri"), ["ayman", "zawahiri"]);
         assert_eq!(parts("نضال الربيعي"), ["ndal", "rbii"]);
+    }
+
+    fn detached(name: &str) -> Option<Vec<String>> {
+        article_detached(&words(name)).map(|ws| ws.into_iter().map(|w| w.text).collect())
+    }
+
+    #[test]
+    fn an_article_written_joined_is_read_apart_as_well() {
+        assert_eq!(
+            detached("Mansur Alsaadi"),
+            Some(vec!["mansur".into(), "saadi".into()])
+        );
+        assert_eq!(
+            detached("Mohamed ELSAYED"),
+            Some(vec!["mohamed".into(), "sayed".into()])
+        );
+        assert_eq!(detached("Allawi Ellis"), None);
+        assert_eq!(detached("Ali Alamin"), None);
+        assert_eq!(detached("Elvira Aleksanyan"), None);
+        assert_eq!(detached("نضال الربيعي"), None);
     }
 
     #[test]
