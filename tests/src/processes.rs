@@ -167,7 +167,10 @@ impl ServiceProcess {
     }
 
     pub async fn screening_client_as(&self, role: &str) -> ScreeningClient {
-        ScreeningServiceClient::with_interceptor(channel_to(self.addr).await, Bearer::for_role(role))
+        ScreeningServiceClient::with_interceptor(
+            channel_to(self.addr).await,
+            Bearer::for_role(role),
+        )
     }
 
     pub async fn registry_client_as(&self, role: &str) -> RegistryClient {

@@ -336,8 +336,8 @@ mod tests {
         let config = Config::try_parse_from(["screening"]).expect("valid");
         assert_eq!(config.overload.max_concurrent_calls, 2 * cores);
         assert_eq!(OverloadConfig::default().max_concurrent_calls, 2 * cores);
-        let config = Config::try_parse_from(["screening", "--max-concurrent-calls=16"])
-            .expect("valid");
+        let config =
+            Config::try_parse_from(["screening", "--max-concurrent-calls=16"]).expect("valid");
         assert_eq!(config.overload.max_concurrent_calls, 16);
     }
 
