@@ -21,7 +21,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use screening::benchmarking::NameStock;
+use matching_evaluation::benchmarking::NameStock;
 use system_tests::processes::{
     ProcessDir, ServiceProcess, start_registry_process, start_screening_process,
 };
@@ -204,11 +204,7 @@ where
     all
 }
 
-async fn screen_phase(
-    screening: &ServiceProcess,
-    options: &Options,
-    names: &Arc<NameStock>,
-) {
+async fn screen_phase(screening: &ServiceProcess, options: &Options, names: &Arc<NameStock>) {
     let mut clients = Vec::with_capacity(options.clients);
     for _ in 0..options.clients {
         clients.push(screening.screening_client_as("screener").await);
