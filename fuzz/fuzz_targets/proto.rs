@@ -1,6 +1,6 @@
 //! Proto → domain conversion: the input is decoded as a `ScreenRequest` protobuf message,
 //! as tonic would decode it off the wire, and converted with `Person::try_from` and
-//! `ScreenQuery::try_from`. Conversion must accept or name every bad field, never panic,
+//! `screening::grpc::screen_query`. Conversion must accept or name every bad field, never panic,
 //! and what it accepts must be within the person's documented limits.
 
 #![no_main]
@@ -11,7 +11,7 @@ use person::limits::{
 };
 use person::{FieldViolations, Person, QUOTED_PREFIX_CHARS};
 use prost::Message;
-use screening::domain::screen::ScreenQuery;
+use screening::grpc::screen_query;
 use wire::screening::v1 as pb;
 
 /// The longest description a violation may carry: each quotes at most `QUOTED_PREFIX_CHARS`
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let person = request.person.clone().map(Person::try_from);
-    match ScreenQuery::try_from(request) {
+    match screen_query(request) {
         Ok(query) => {
             assert!(
                 matches!(person, Some(Ok(_))),

@@ -1,9 +1,9 @@
 //! The watchlist screening service: loads sanctions lists and screens people against them.
+//! Matching and screening are the `name_matching` library's; this crate reads the lists
+//! (`lists`, `imports`), serves them (`domain::catalog`), answers over gRPC and stores.
 
-pub mod benchmarking;
 pub mod config;
 pub mod domain;
-pub mod evaluation;
 pub mod grpc;
 pub mod imports;
 pub mod lists;

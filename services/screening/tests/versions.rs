@@ -1,5 +1,6 @@
-//! `--version` on screening's binaries: the crate's version and, for the server, the
-//! matching engine's that every screening reports.
+//! `--version` on screening's binary: the crate's version and the matching engine's that
+//! every screening reports. The evaluation tools' are tested beside them
+//! (`shared/matching-evaluation`).
 
 use std::process::Command;
 
@@ -23,17 +24,4 @@ fn the_server_prints_its_version_and_the_matching_engine_s_that_screenings_repor
             wire::ENGINE_VERSION
         )
     );
-}
-
-#[test]
-fn the_evaluation_and_explain_tools_print_their_version() {
-    for (binary, name) in [
-        (env!("CARGO_BIN_EXE_evaluate"), "evaluate"),
-        (env!("CARGO_BIN_EXE_explain"), "explain"),
-    ] {
-        assert_eq!(
-            version_of(binary).trim(),
-            format!("{name} {}", env!("CARGO_PKG_VERSION"))
-        );
-    }
 }

@@ -1,4 +1,5 @@
-//! Person-name matching across scripts, romanisations and naming customs.
+//! Person-name matching across scripts, romanisations and naming customs, and screening a
+//! person against lists of such names.
 //!
 //! Names are cleaned of disguises and read in every romanisation they may stand for
 //! (`normalize`), cut into parts with phonetic keys (`Part`), weighed by how common each part
@@ -7,15 +8,24 @@
 //! naming customs deciding what a part left over or a weak pair means (`compare_names`). Every
 //! score comes with the part-by-part explanation a reviewer reads. Where each rule comes from
 //! (the standard or the custom) is written beside it.
+//!
+//! On top of the names: the record a list holds (`record`), a list indexed once for every
+//! query (`index`), what fields other than the name add to a score (`evidence`), the work
+//! one screening may do (`budget`), and screening a person against indexed lists
+//! (`screen`). Reading list files, serving lists and storing screenings are the screening
+//! service's; nothing here knows of transport or storage.
 
 mod align;
 mod arabic;
 mod blocking;
 pub mod bound;
+pub mod budget;
 mod cleaning;
 mod compounds;
+pub mod evidence;
 mod given_names;
 mod greek;
+pub mod index;
 mod keys;
 mod korean;
 pub mod names;
@@ -24,7 +34,9 @@ pub mod parallel;
 mod particles;
 mod parts;
 mod patronymics;
+pub mod record;
 mod romanisation;
+pub mod screen;
 mod syllables;
 mod vocabulary;
 mod wade_giles;

@@ -1,12 +1,13 @@
 //! The person both services validate at their boundary: names in any script, partial dates
 //! of birth, ISO country codes and identity documents.
 //!
-//! Wire messages become these types through `TryFrom`, which reports every bad field at once
-//! so that a caller can fix a request in one round trip.
+//! Wire messages become these types through `TryFrom` (feature `wire`), which reports every
+//! bad field at once so that a caller can fix a request in one round trip.
 
 mod country;
 mod date;
 mod violations;
+#[cfg(feature = "wire")]
 mod wire_conversion;
 
 pub use country::CountryCode;

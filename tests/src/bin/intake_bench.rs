@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use screening::benchmarking::NameStock;
+use matching_evaluation::benchmarking::NameStock;
 
 use system_tests::{
     CsvList, DatabaseKind, RegistryClient, TestStack, ofac_sdn_list, person, un_list,

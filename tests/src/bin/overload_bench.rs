@@ -21,7 +21,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use screening::benchmarking::NameStock;
+use matching_evaluation::benchmarking::NameStock;
 use system_tests::processes::{
     ProcessDir, ServiceProcess, start_registry_process, start_screening_process,
 };

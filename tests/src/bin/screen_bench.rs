@@ -13,10 +13,10 @@
 
 use std::time::{Duration, Instant};
 
-use person::Person;
-use screening::benchmarking::{
+use matching_evaluation::benchmarking::{
     BruteForce, NameStock, entries_csv, generated_entries, generated_queries, real_list_queries,
 };
+use person::Person;
 use screening::config::WatchlistSpec;
 use screening::lists::{ListFormat, parse, read_files};
 use system_tests::{ScreeningClient, ofac_sdn_list, spawn_screening, un_list};

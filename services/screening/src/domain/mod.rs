@@ -1,11 +1,10 @@
-//! Screening's domain: list entries, the catalogue of loaded lists, what fields other than
-//! the name add to a score, and screening itself; name matching is the `name_matching`
-//! crate. No transport, no storage.
+//! Screening's domain: the catalogue of loaded lists and the rules for list names. The
+//! records lists hold, the index over a list, the work budget, the evidence of fields other
+//! than the name and screening itself are the `name_matching` library's, re-exported here
+//! under the paths the service and its callers use. No transport, no storage.
 
-pub mod budget;
-pub(crate) mod candidates;
 pub mod catalog;
-pub mod entry;
-pub mod evidence;
 pub mod names;
-pub mod screen;
+
+pub use name_matching::record as entry;
+pub use name_matching::{budget, evidence, screen};

@@ -15,55 +15,53 @@ use name_matching::PartOutcome;
 
 const MAX_REQUEST_ID_LEN: usize = 128;
 
-impl TryFrom<pb::ScreenRequest> for ScreenQuery {
-    type Error = FieldViolations;
-
-    fn try_from(request: pb::ScreenRequest) -> Result<Self, Self::Error> {
-        let mut violations = FieldViolations::new();
-        if request.request_id.len() > MAX_REQUEST_ID_LEN {
-            violations.add(
-                "request_id",
-                format!("must be at most {MAX_REQUEST_ID_LEN} bytes"),
-            );
+/// The query a `ScreenRequest` asks for, or every field that is wrong with it. A function
+/// rather than `TryFrom`: `ScreenQuery` is the matching library's, the message the wire's.
+pub fn screen_query(request: pb::ScreenRequest) -> Result<ScreenQuery, FieldViolations> {
+    let mut violations = FieldViolations::new();
+    if request.request_id.len() > MAX_REQUEST_ID_LEN {
+        violations.add(
+            "request_id",
+            format!("must be at most {MAX_REQUEST_ID_LEN} bytes"),
+        );
+    }
+    let person = match request.person.map(Person::try_from) {
+        None => {
+            violations.add("person", "is required");
+            None
         }
-        let person = match request.person.map(Person::try_from) {
-            None => {
-                violations.add("person", "is required");
-                None
-            }
-            Some(Err(inner)) => {
-                violations.extend_under("person", inner);
-                None
-            }
-            Some(Ok(person)) => Some(person),
-        };
-        if let Some(threshold) = request.threshold
-            && !(0.0..=1.0).contains(&threshold)
-        {
-            violations.add("threshold", "must be between 0 and 1");
+        Some(Err(inner)) => {
+            violations.extend_under("person", inner);
+            None
         }
-        if let Some(max_hits) = request.max_hits
-            && !(1..=MAX_HITS_LIMIT as u32).contains(&max_hits)
-        {
-            violations.add(
-                "max_hits",
-                format!("must be between 1 and {MAX_HITS_LIMIT}"),
-            );
+        Some(Ok(person)) => Some(person),
+    };
+    if let Some(threshold) = request.threshold
+        && !(0.0..=1.0).contains(&threshold)
+    {
+        violations.add("threshold", "must be between 0 and 1");
+    }
+    if let Some(max_hits) = request.max_hits
+        && !(1..=MAX_HITS_LIMIT as u32).contains(&max_hits)
+    {
+        violations.add(
+            "max_hits",
+            format!("must be between 1 and {MAX_HITS_LIMIT}"),
+        );
+    }
+    for (i, name) in request.watchlists.iter().enumerate() {
+        if let Err(description) = validate_list_name(name) {
+            violations.add(format!("watchlists[{i}]"), description);
         }
-        for (i, name) in request.watchlists.iter().enumerate() {
-            if let Err(description) = validate_list_name(name) {
-                violations.add(format!("watchlists[{i}]"), description);
-            }
-        }
-        match person {
-            Some(person) if violations.is_empty() => Ok(ScreenQuery {
-                person,
-                threshold: request.threshold,
-                max_hits: request.max_hits.map(|m| m as usize),
-                watchlists: request.watchlists,
-            }),
-            _ => Err(violations),
-        }
+    }
+    match person {
+        Some(person) if violations.is_empty() => Ok(ScreenQuery {
+            person,
+            threshold: request.threshold,
+            max_hits: request.max_hits.map(|m| m as usize),
+            watchlists: request.watchlists,
+        }),
+        _ => Err(violations),
     }
 }
 

@@ -24,6 +24,7 @@ use crate::domain::catalog::{Snapshot, WatchlistCatalog};
 use crate::domain::screen::{ScreenOutcome, ScreenQuery, screen_within};
 use crate::imports::Importer;
 use crate::metrics::ScreeningMetrics;
+pub use convert::screen_query;
 pub use errors::ApiError;
 use import::{DeleteRequest, ImportRequest};
 
@@ -116,7 +117,7 @@ impl ScreeningService for ScreeningApi {
     ) -> Result<Response<pb::ScreenResponse>, Status> {
         let request = request.into_inner();
         let request_id = request.request_id.clone();
-        let query = ScreenQuery::try_from(request).map_err(ApiError::from)?;
+        let query = screen_query(request).map_err(ApiError::from)?;
         let outcome =
             screen_blocking(self.catalog.snapshot(), query, self.settings, &self.metrics).await?;
         Ok(Response::new(convert::screen_response(request_id, outcome)))

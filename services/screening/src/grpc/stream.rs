@@ -16,7 +16,7 @@ use wire::screening::v1 as pb;
 use super::{ApiError, ScreenSettings, StopWhenGone, async_stream, convert, off_the_workers};
 use crate::domain::budget::Budget;
 use crate::domain::catalog::WatchlistCatalog;
-use crate::domain::screen::{ScreenQuery, screen_within};
+use crate::domain::screen::screen_within;
 use crate::metrics::ScreeningMetrics;
 
 /// Most requests screened in one blocking task.
@@ -92,7 +92,7 @@ async fn answer(
     let mut queries = Vec::with_capacity(batch.len());
     for request in batch {
         let request_id = request.request_id.clone();
-        match ScreenQuery::try_from(request) {
+        match super::screen_query(request) {
             Ok(query) => {
                 queries.push((answers.len(), request_id, query));
                 answers.push(None);

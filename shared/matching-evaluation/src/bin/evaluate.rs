@@ -1,12 +1,13 @@
-//! Measures matching quality on the development sets: `cargo run --release -p screening --bin
-//! evaluate`. Exits non-zero, naming the figure, when a figure falls past its floor.
+//! Measures matching quality on the development sets: `cargo run --release -p
+//! matching-evaluation --bin evaluate`. Exits non-zero, naming the figure, when a figure
+//! falls past its floor.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use screening::evaluation::generated::default_devsets_dir;
-use screening::evaluation::{Floors, Options, default_data_dir, evaluate};
+use matching_evaluation::generated::default_devsets_dir;
+use matching_evaluation::{Floors, Options, default_data_dir, evaluate};
 
 #[derive(Debug, Parser)]
 #[command(

@@ -3,8 +3,8 @@
 //! leads to, so that only names that could reach the floor are read and aligned.
 
 use super::MAX_LEADING_PARTS;
-use crate::domain::catalog::{NameSummary, initial_letter};
-use name_matching::{CONTRADICTION_FACTOR, INITIAL_WEIGHT, LIGHTEST_PART, MISSING_FACTOR, Part};
+use crate::index::{NameSummary, initial_letter};
+use crate::{CONTRADICTION_FACTOR, INITIAL_WEIGHT, LIGHTEST_PART, MISSING_FACTOR, Part};
 
 /// A query name's parts as the bound sees them, heaviest first.
 pub(super) struct QuickBound {
@@ -101,18 +101,17 @@ impl QuickBound {
 #[cfg(test)]
 mod tests {
     use super::super::QueryName;
-    use crate::domain::catalog::LoadedList;
-    use crate::domain::entry::{EntryType, WatchlistEntry};
-    use crate::lists::ListFormat;
-    use name_matching::prepare;
+    use crate::index::IndexedList;
+    use crate::prepare;
+    use crate::record::{EntryType, WatchlistEntry};
 
-    fn list(names: &[&str]) -> LoadedList {
+    fn list(names: &[&str]) -> IndexedList {
         let entries = names
             .iter()
             .enumerate()
             .map(|(i, name)| WatchlistEntry::named(&i.to_string(), EntryType::Person, &[name]))
             .collect();
-        LoadedList::new("test".into(), ListFormat::Csv, "v1".into(), entries)
+        IndexedList::new("test".into(), "v1".into(), entries)
     }
 
     #[test]
@@ -148,9 +147,9 @@ mod tests {
         for query in queries {
             let parts = prepare(query);
             let name = QueryName::new(&parts, &list);
-            for (index, leading) in super::super::leads(
-                &name.touched(&list, &crate::domain::budget::Budget::standard()),
-            ) {
+            for (index, leading) in
+                super::super::leads(&name.touched(&list, &crate::budget::Budget::standard()))
+            {
                 let summary = list.summaries[index as usize];
                 let prepared = &list.names[index as usize];
                 let letters = list.initial_letters(prepared);
@@ -175,7 +174,7 @@ mod tests {
         ]);
         let parts = prepare("Ahmed Nurmagomedov");
         let name = QueryName::new(&parts, &list);
-        let touched = name.touched(&list, &crate::domain::budget::Budget::standard());
+        let touched = name.touched(&list, &crate::budget::Budget::standard());
         let bounds: Vec<(u32, f64)> = super::super::leads(&touched)
             .map(|(index, leading)| {
                 let summary = list.summaries[index as usize];

@@ -7,12 +7,12 @@ mod quick_bound;
 
 use std::sync::Arc;
 
-use crate::domain::budget::Budget;
-use crate::domain::catalog::{LoadedList, PreparedName, has_bit};
-use crate::domain::entry::NameKind;
 use smallvec::{SmallVec, smallvec};
 
-use name_matching::{
+use crate::budget::Budget;
+use crate::index::{IndexedList, PreparedName, has_bit};
+use crate::record::NameKind;
+use crate::{
     BoundSide, Joins, Part, Similar, lineage_agrees, name_score_with, part_similarity, score_bound,
 };
 use quick_bound::QuickBound;
@@ -36,7 +36,7 @@ pub(crate) struct QueryName<'a> {
 pub(super) const MAX_LEADING_PARTS: usize = 64;
 
 impl<'a> QueryName<'a> {
-    pub fn new(parts: &'a [Part], list: &LoadedList) -> Self {
+    pub fn new(parts: &'a [Part], list: &IndexedList) -> Self {
         let similar: Vec<Similar> = parts.iter().map(|p| list.vocabulary.similar(p)).collect();
         let joined = joined_leads(parts, list);
         let weights = list.statistics.weights(parts);
@@ -55,7 +55,7 @@ impl<'a> QueryName<'a> {
     /// `budget` allows.
     pub fn scored_candidates(
         &self,
-        list: &LoadedList,
+        list: &IndexedList,
         floor: f64,
         budget: &Budget,
     ) -> Vec<(u32, f64)> {
@@ -96,7 +96,7 @@ impl<'a> QueryName<'a> {
     /// `name << 6 | part`, sorted. The postings of the rarest parts are read first, so
     /// that a budget too small for them all leaves out the commonest parts' (which say the
     /// least about a name).
-    fn touched(&self, list: &LoadedList, budget: &Budget) -> Vec<u64> {
+    fn touched(&self, list: &IndexedList, budget: &Budget) -> Vec<u64> {
         let postings = |id: u32| list.postings.get(id as usize).map_or(&[][..], |p| &p[..]);
         // (postings, the query parts they lead through, vocabulary id)
         let mut sources: Vec<(usize, (usize, Option<usize>), u32)> = Vec::new();
@@ -131,7 +131,7 @@ impl<'a> QueryName<'a> {
 
     /// This name's score against `name`, every pair of parts compared: what the index is
     /// measured against.
-    pub fn exhaustive_score(&self, name: &PreparedName, list: &LoadedList) -> f64 {
+    pub fn exhaustive_score(&self, name: &PreparedName, list: &IndexedList) -> f64 {
         self.pairs(name, list, false).score()
     }
 
@@ -139,7 +139,7 @@ impl<'a> QueryName<'a> {
     /// when `indexed` (pairs it did not find count as unrelated, except that parts left
     /// unpaired on both sides are compared outright, so that a pair blocking missed —
     /// Zhrani/Zahrani — does not turn into a contradiction), otherwise computed for all.
-    fn pairs<'n>(&'n self, name: &PreparedName, list: &'n LoadedList, indexed: bool) -> Pairs<'n> {
+    fn pairs<'n>(&'n self, name: &PreparedName, list: &'n IndexedList, indexed: bool) -> Pairs<'n> {
         let entry_parts: SmallVec<[&Part; 8]> = name
             .part_ids
             .iter()
@@ -267,7 +267,7 @@ impl Pairs<'_> {
 /// For each pair of full query parts (in either order) that written together come close to
 /// parts of the list, those parts' ids. Only pairs whose parts are both leftovers in `align`
 /// are joined there, but which those are depends on the name, so every pair is looked up.
-fn joined_leads(parts: &[Part], list: &LoadedList) -> Vec<(usize, usize, Arc<[u32]>)> {
+fn joined_leads(parts: &[Part], list: &IndexedList) -> Vec<(usize, usize, Arc<[u32]>)> {
     let mut leads = Vec::new();
     let full = |i: usize| i < MAX_LEADING_PARTS && !parts[i].is_initial();
     for first in (0..parts.len()).filter(|&i| full(i)) {

@@ -1,10 +1,11 @@
 //! What a screening takes and gives: the query, the hits with their explanations, and
 //! whether the search finished.
 
-use crate::domain::entry::EntryType;
-use crate::domain::evidence::Adjustment;
-use name_matching::PartMatch;
 use person::Person;
+
+use crate::PartMatch;
+use crate::evidence::Adjustment;
+use crate::record::EntryType;
 
 #[derive(Debug, Clone)]
 pub struct ScreenQuery {

@@ -1,21 +1,20 @@
 //! `Screen` in-process, through the index, against a brute-force Jaro-Winkler scan of every
 //! list name, on the real lists and on a generated list (1,000,000 entries unless
-//! `BENCH_ENTRIES` says otherwise). `cargo bench -p screening --bench screen`; figures in
+//! `BENCH_ENTRIES` says otherwise). `cargo bench -p matching-evaluation --bench screen`; figures in
 //! BENCHMARKS.md. The gRPC-level figures come from the `screen-bench` binary.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use person::Person;
-use screening::benchmarking::{
+use matching_evaluation::benchmarking::{
     BruteForce, NameStock, generated_entries, generated_queries, real_list_queries, real_lists,
     snapshot_of,
 };
-use screening::domain::catalog::{LoadedList, Snapshot};
-use screening::domain::screen::{DEFAULT_THRESHOLD, ScreenQuery, screen};
-use screening::evaluation::default_data_dir;
-use screening::lists::ListFormat;
+use matching_evaluation::{Snapshot, default_data_dir};
+use name_matching::index::IndexedList;
+use name_matching::screen::{DEFAULT_THRESHOLD, ScreenQuery, screen};
+use person::Person;
 
 fn query(person: &Person) -> ScreenQuery {
     ScreenQuery {
@@ -77,7 +76,7 @@ fn generated(c: &mut Criterion) {
     let entries = generated_entries(&stock, count, 1);
     let people = generated_queries(&stock, &entries, 1_000, 2);
     let brute = BruteForce::new(&entries);
-    let list = LoadedList::new("generated".into(), ListFormat::Csv, "bench".into(), entries);
+    let list = IndexedList::new("generated".into(), "bench".into(), entries);
     compare(
         c,
         &format!("generated {count}"),

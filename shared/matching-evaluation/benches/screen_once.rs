@@ -1,16 +1,16 @@
 //! Every development query screened once against the real lists in-process, then once more:
 //! a fixed amount of work, so that an instruction count compares two builds however busy
-//! the machine is. `cargo bench -p screening --bench screen_once` prints wall-clock times;
+//! the machine is. `cargo bench -p matching-evaluation --bench screen_once` prints wall-clock times;
 //! for instructions, run the built binary under
 //! `valgrind --tool=callgrind --toggle-collect='*screen_pass*'` (BENCHMARKS.md).
 
 use std::hint::black_box;
 use std::time::Instant;
 
-use screening::benchmarking::{real_list_queries, real_lists, snapshot_of};
-use screening::domain::catalog::Snapshot;
-use screening::domain::screen::{DEFAULT_THRESHOLD, ScreenQuery, screen};
-use screening::evaluation::default_data_dir;
+use matching_evaluation::Snapshot;
+use matching_evaluation::benchmarking::{real_list_queries, real_lists, snapshot_of};
+use matching_evaluation::default_data_dir;
+use name_matching::screen::{DEFAULT_THRESHOLD, ScreenQuery, screen};
 
 /// Screens every query once; returns how many had a hit.
 #[inline(never)]

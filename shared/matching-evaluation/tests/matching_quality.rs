@@ -2,10 +2,10 @@
 //! `devsets/` (romanisations, near-miss people, disguised names), through the real
 //! engine, held to floors a little under what it reaches, so that a change that makes
 //! matching worse fails here. The screening sets are sampled (every `STRIDE`-th row, the
-//! same rows every run) to keep a debug build quick; `cargo run --release -p screening
-//! --bin evaluate` measures the full sets.
+//! same rows every run) to keep a debug build quick; `cargo run --release -p
+//! matching-evaluation --bin evaluate` measures the full sets.
 
-use screening::evaluation::{Floors, Options, default_data_dir, evaluate};
+use matching_evaluation::{Floors, Options, default_data_dir, evaluate};
 
 const STRIDE: usize = 4;
 /// The generated sets hold some 18,000 queries: every 24th keeps the test under a minute in

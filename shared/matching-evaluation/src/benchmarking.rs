@@ -10,10 +10,11 @@ use person::{PartialDate, Person};
 
 use anyhow::Context;
 
-use crate::domain::catalog::{LoadedList, Snapshot};
-use crate::domain::entry::{EntryName, EntryType, NameKind, WatchlistEntry};
-use crate::evaluation::sets;
-use crate::lists::{ListFormat, parse, read_files};
+use name_matching::index::IndexedList;
+use name_matching::record::{EntryName, EntryType, NameKind, WatchlistEntry};
+use screening::lists::{ListFormat, parse, read_files};
+
+use crate::{Snapshot, sets};
 
 /// The Jaro-Winkler score at which the baseline reports a hit (Watchman's usual cut-off).
 pub const BRUTE_FORCE_THRESHOLD: f64 = 0.85;
@@ -245,7 +246,7 @@ pub fn real_list_queries(data_dir: &Path) -> anyhow::Result<Vec<Person>> {
 }
 
 /// The real lists of the development data: UN consolidated, OFAC SDN and OFAC consolidated.
-pub fn real_lists(data_dir: &Path) -> anyhow::Result<Vec<LoadedList>> {
+pub fn real_lists(data_dir: &Path) -> anyhow::Result<Vec<IndexedList>> {
     let watchlists = data_dir.join("watchlists");
     [
         (
@@ -265,18 +266,13 @@ pub fn real_lists(data_dir: &Path) -> anyhow::Result<Vec<LoadedList>> {
         let files = read_files(format, &watchlists.join(path))
             .with_context(|| format!("reading {name}"))?;
         let entries = parse(format, &files).with_context(|| format!("parsing {name}"))?;
-        Ok(LoadedList::new(
-            name.into(),
-            format,
-            "bench".into(),
-            entries,
-        ))
+        Ok(IndexedList::new(name.into(), "bench".into(), entries))
     })
     .collect()
 }
 
 /// A snapshot serving `lists`.
-pub fn snapshot_of(lists: Vec<LoadedList>) -> Snapshot {
+pub fn snapshot_of(lists: Vec<IndexedList>) -> Snapshot {
     std::sync::Arc::new(
         lists
             .into_iter()

@@ -18,10 +18,9 @@ use person::{Gender, Person, PersonName};
 
 use super::report::Ratio;
 use super::{Lists, screen_all};
-use crate::domain::catalog::LoadedList;
-use crate::domain::entry::{EntryName, EntryType, NameKind, WatchlistEntry};
-use crate::domain::screen::{ScreenOutcome, Search};
-use crate::lists::ListFormat;
+use name_matching::index::IndexedList;
+use name_matching::record::{EntryName, EntryType, NameKind, WatchlistEntry};
+use name_matching::screen::{ScreenOutcome, Search};
 
 /// `devsets/` at the workspace root.
 pub fn default_devsets_dir() -> PathBuf {
@@ -207,9 +206,8 @@ fn measure_people(path: &Path, label: &str, stride: usize) -> anyhow::Result<Peo
                 remarks: None,
             });
     }
-    let list = Arc::new(LoadedList::new(
+    let list = Arc::new(IndexedList::new(
         label.replace(' ', "-"),
-        ListFormat::Csv,
         "devsets".to_owned(),
         entries.into_values().collect(),
     ));

@@ -6,7 +6,7 @@
 
 use person::{Gender, IdentityDocument, PartialDate, Person};
 
-use crate::domain::entry::{EntryType, WatchlistEntry};
+use crate::record::{EntryType, WatchlistEntry};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Adjustment {
@@ -249,6 +249,6 @@ mod tests {
         assert!(delta(EntryType::Organization) < 0.0);
         assert!(delta(EntryType::Vessel) < delta(EntryType::Organization));
         // Enough to take an exact name below the default threshold.
-        assert!(1.0 + delta(EntryType::Vessel) < crate::domain::screen::DEFAULT_THRESHOLD);
+        assert!(1.0 + delta(EntryType::Vessel) < crate::screen::DEFAULT_THRESHOLD);
     }
 }

@@ -47,8 +47,7 @@ pub enum NameKind {
 
 impl WatchlistEntry {
     /// An entry of `entry_type` known by `names` alone (the first primary, the others
-    /// aliases), for the tests that need one.
-    #[cfg(test)]
+    /// aliases), for the tests that need one (this crate's and its users').
     pub fn named(id: &str, entry_type: EntryType, names: &[&str]) -> Self {
         Self {
             id: id.to_owned(),

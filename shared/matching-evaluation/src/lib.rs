@@ -1,9 +1,13 @@
 //! Matching quality measured on the development sets in `shared/data/labeled`, through the
-//! same engine the gRPC `Screen` handler uses: lists loaded with `LoadedList::new`, people
-//! screened with `screen()` at the default threshold.
+//! same engine the gRPC `Screen` handler uses (the `name_matching` library): lists indexed
+//! with `IndexedList::new`, people screened with `screen()` at the default threshold. The
+//! lists are read with the screening service's importers.
 //!
 //! The `evaluate` binary prints the figures; `tests/matching_quality.rs` holds floors on them.
+//! `benchmarking` holds the workloads of the speed benchmarks (`benches/`, and the
+//! service-level benchmark binaries of the system tests).
 
+pub mod benchmarking;
 pub mod generated;
 mod report;
 pub mod sets;
@@ -15,16 +19,19 @@ use std::sync::Arc;
 use anyhow::Context;
 use person::Person;
 
-use crate::domain::budget::Budget;
-use crate::domain::catalog::{LoadedList, Snapshot};
-use crate::domain::entry::NameKind;
-use crate::domain::screen::{
+use name_matching::budget::Budget;
+use name_matching::index::IndexedList;
+use name_matching::record::NameKind;
+use name_matching::screen::{
     DEFAULT_THRESHOLD, ScreenOutcome, ScreenQuery, Search, screen, screen_with,
 };
-use crate::lists::{ListFormat, parse, read_files};
 use name_matching::{PartStatistics, name_score, readings};
+use screening::lists::{ListFormat, parse, read_files};
 
 pub use report::{Floors, PairCounts, Ratio, Report};
+
+/// The lists one screening reads, as the service's catalogue hands them out.
+pub type Snapshot = Arc<name_matching::screen::Lists>;
 
 /// The pair decision for name-pair F1: a pair matches when the name score reaches the
 /// screening default. Names are compared with the statistics of the loaded lists, as in
@@ -69,12 +76,12 @@ impl Options {
 
 /// The real lists the sets are measured against.
 pub struct Lists {
-    pub un: Arc<LoadedList>,
+    pub un: Arc<IndexedList>,
     /// The UN list without its `NAME_ORIGINAL_SCRIPT` names: querying original script
     /// against those would only test string equality.
-    pub un_latin_only: Arc<LoadedList>,
-    pub ofac_sdn: Arc<LoadedList>,
-    pub ofac_consolidated: Arc<LoadedList>,
+    pub un_latin_only: Arc<IndexedList>,
+    pub ofac_sdn: Arc<IndexedList>,
+    pub ofac_consolidated: Arc<IndexedList>,
     /// Part frequencies over UN, SDN and consolidated together, for name pairs.
     pair_statistics: PartStatistics,
 }
@@ -136,7 +143,7 @@ impl Lists {
         Ok(screen(&snapshot, &query, DEFAULT_THRESHOLD)?)
     }
 
-    fn snapshot(lists: &[&Arc<LoadedList>]) -> Snapshot {
+    fn snapshot(lists: &[&Arc<IndexedList>]) -> Snapshot {
         Arc::new(
             lists
                 .iter()
@@ -146,7 +153,7 @@ impl Lists {
     }
 }
 
-fn load(name: &str, format: ListFormat, path: &Path, strip: bool) -> anyhow::Result<LoadedList> {
+fn load(name: &str, format: ListFormat, path: &Path, strip: bool) -> anyhow::Result<IndexedList> {
     let files = read_files(format, path).with_context(|| format!("reading {name}"))?;
     let mut entries = parse(format, &files).with_context(|| format!("parsing {name}"))?;
     if strip {
@@ -154,9 +161,8 @@ fn load(name: &str, format: ListFormat, path: &Path, strip: bool) -> anyhow::Res
             entry.names.retain(|n| n.kind != NameKind::OriginalScript);
         }
     }
-    Ok(LoadedList::new(
+    Ok(IndexedList::new(
         name.to_owned(),
-        format,
         files.version(format),
         entries,
     ))
@@ -286,7 +292,7 @@ pub fn pair_score(lists: &Lists, a: &str, b: &str) -> f64 {
 }
 
 /// Ids of the UN entries holding `name` (case and spacing aside) among their names.
-fn entries_named<'a>(list: &'a LoadedList, name: &str) -> HashSet<&'a str> {
+fn entries_named<'a>(list: &'a IndexedList, name: &str) -> HashSet<&'a str> {
     let comparable = |name: &str| {
         name.split_whitespace()
             .collect::<Vec<_>>()

@@ -1,17 +1,17 @@
 //! Shows how screening reads and compares names, for tuning and for answering "why did this
 //! (not) match?":
 //!
-//! `cargo run --release -p screening --bin explain -- "Name one" "Name two"` compares two
-//! names part by part; with one name, and `--dob`/`--nationality`, it screens the name
-//! against the development lists and prints every hit's explanation.
+//! `cargo run --release -p matching-evaluation --bin explain -- "Name one" "Name two"`
+//! compares two names part by part; with one name, and `--dob`/`--nationality`, it screens
+//! the name against the development lists and prints every hit's explanation.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 
 use clap::Parser;
+use matching_evaluation::{Lists, default_data_dir, sets::country_code};
 use name_matching::{PartMatch, compare_names, prepare};
 use person::{Person, PersonName};
-use screening::evaluation::{Lists, default_data_dir, sets::country_code};
 
 #[derive(Debug, Parser)]
 #[command(name = "explain", version)]

@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::*;
-use crate::domain::entry::{EntryName, EntryType, WatchlistEntry};
-use crate::lists::ListFormat;
+use crate::record::{EntryName, EntryType, WatchlistEntry};
+
+/// What the service serves: lists by name, as one value a screening reads.
+type Snapshot = Arc<Lists>;
 
 fn entry(id: &str, names: &[(&str, NameKind)], born: &str) -> WatchlistEntry {
     WatchlistEntry {
@@ -22,9 +24,8 @@ fn entry(id: &str, names: &[(&str, NameKind)], born: &str) -> WatchlistEntry {
 }
 
 fn snapshot() -> Snapshot {
-    let list = LoadedList::new(
+    let list = IndexedList::new(
         "test".into(),
-        ListFormat::Csv,
         "v1".into(),
         vec![
             entry(
@@ -122,9 +123,8 @@ fn reported_scores_survive_a_json_round_trip() {
 
 #[test]
 fn a_weak_alias_match_shows_its_discount_and_still_adds_up() {
-    let list = LoadedList::new(
+    let list = IndexedList::new(
         "weak".into(),
-        ListFormat::Csv,
         "v1".into(),
         vec![entry(
             "7",
@@ -179,7 +179,7 @@ fn hits_cut_by_max_hits_are_counted_and_the_outcome_says_it_was_cut() {
             )
         })
         .collect();
-    let list = LoadedList::new("many".into(), ListFormat::Csv, "v1".into(), namesakes);
+    let list = IndexedList::new("many".into(), "v1".into(), namesakes);
     let snapshot: Snapshot = Arc::new(BTreeMap::from([("many".to_owned(), Arc::new(list))]));
     let mut cut = query("Ivan Sidorov", Some("1970"));
     cut.max_hits = Some(2);

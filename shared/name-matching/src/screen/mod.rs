@@ -1,18 +1,20 @@
-//! Screening one person against a snapshot of the catalogue.
+//! Screening one person against indexed lists: the candidates each list's index finds,
+//! aligned in full, with what fields other than the name add (`evidence`).
 
 mod model;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use person::Person;
 use tracing::field;
 
-use crate::domain::budget::Budget;
-use crate::domain::candidates::{QueryName, kind_factor};
-use crate::domain::catalog::{LoadedList, Snapshot};
-use crate::domain::entry::NameKind;
-use crate::domain::evidence::{self, Adjustment};
-use name_matching::{Part, PartMatch, compare_names, readings};
+use crate::budget::Budget;
+use crate::evidence::{self, Adjustment};
+use crate::index::IndexedList;
+use crate::index::candidates::{QueryName, kind_factor};
+use crate::record::NameKind;
+use crate::{Part, PartMatch, compare_names, readings};
 
 /// The score at or above which a hit is reported when the caller sets no threshold.
 pub const DEFAULT_THRESHOLD: f64 = 0.85;
@@ -29,10 +31,14 @@ const NAME_SCORE_FLOOR: f64 = 0.55;
 
 pub use model::{Explanation, Hit, ScreenError, ScreenOutcome, ScreenQuery, Search};
 
+/// The lists a screening may be run against, by name: a caller's own type of list (one
+/// holding an `IndexedList` and whatever the caller keeps beside it), or indexes alone.
+pub type Lists<L = IndexedList> = BTreeMap<String, Arc<L>>;
+
 /// Scores `query.person` against the chosen lists of `snapshot`; `default_threshold` applies
 /// when the query sets none.
-pub fn screen(
-    snapshot: &Snapshot,
+pub fn screen<L: AsRef<IndexedList>>(
+    snapshot: &Lists<L>,
     query: &ScreenQuery,
     default_threshold: f64,
 ) -> Result<ScreenOutcome, ScreenError> {
@@ -41,8 +47,8 @@ pub fn screen(
 
 /// `screen`, doing no more work than `budget` allows: the service's way, with the
 /// caller's deadline and cancellation in the budget.
-pub fn screen_within(
-    snapshot: &Snapshot,
+pub fn screen_within<L: AsRef<IndexedList>>(
+    snapshot: &Lists<L>,
     query: &ScreenQuery,
     default_threshold: f64,
     budget: &Budget,
@@ -51,8 +57,8 @@ pub fn screen_within(
 }
 
 /// `screen`, finding the names to score by `search`, within `budget`.
-pub fn screen_with(
-    snapshot: &Snapshot,
+pub fn screen_with<L: AsRef<IndexedList>>(
+    snapshot: &Lists<L>,
     query: &ScreenQuery,
     default_threshold: f64,
     search: Search,
@@ -63,8 +69,8 @@ pub fn screen_with(
         .max_hits
         .unwrap_or(DEFAULT_MAX_HITS)
         .min(MAX_HITS_LIMIT);
-    let lists: Vec<&LoadedList> = if query.watchlists.is_empty() {
-        snapshot.values().map(AsRef::as_ref).collect()
+    let lists: Vec<&IndexedList> = if query.watchlists.is_empty() {
+        snapshot.values().map(|list| (**list).as_ref()).collect()
     } else {
         query
             .watchlists
@@ -72,7 +78,7 @@ pub fn screen_with(
             .map(|name| {
                 snapshot
                     .get(name)
-                    .map(AsRef::as_ref)
+                    .map(|list| (**list).as_ref())
                     .ok_or_else(|| ScreenError::UnknownWatchlist(name.clone()))
             })
             .collect::<Result<_, _>>()?
@@ -122,7 +128,7 @@ pub fn screen_with(
 }
 
 fn screen_list(
-    list: &LoadedList,
+    list: &IndexedList,
     query_names: &[(&str, Vec<Part>)],
     person: &Person,
     threshold: f64,
