@@ -26,7 +26,7 @@ use tracing_subscriber::filter::{FilterFn, filter_fn};
 use super::rpc::Outcome;
 
 /// The crates whose spans are traced: ours, each span named and filled in on purpose.
-const TRACED_CRATES: [&str; 3] = ["service_kit", "registry", "screening"];
+const TRACED_CRATES: [&str; 4] = ["service_kit", "registry", "screening", "name_matching"];
 
 /// How traces leave the process; the same flags on every binary.
 #[derive(Debug, Clone, Default, clap::Args)]
