@@ -25,6 +25,7 @@ mod compounds;
 pub mod evidence;
 mod given_names;
 mod greek;
+mod hebrew;
 pub mod index;
 mod keys;
 mod korean;

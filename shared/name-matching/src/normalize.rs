@@ -24,6 +24,7 @@ use unicode_normalization::char::is_combining_mark;
 use super::arabic;
 use super::cleaning::{fold_look_alikes, without_invisible};
 use super::greek;
+use super::hebrew;
 use super::korean;
 use super::particles;
 use super::romanisation::{GermanStyle, expand_letters, from_german_transcription, german_style};
@@ -66,11 +67,9 @@ fn is_apostrophe(c: char) -> bool {
             // BGN/PCGN's middle dot between letters that would otherwise read as a digraph
             // (Yaz·ep, Lukash·enka).
             | '·'
+            // Hebrew geresh and gershayim (ג׳ j, צ׳ ch, acronyms): part of the word.
+            | '\u{05F3}' | '\u{05F4}'
     )
-}
-
-fn is_hebrew(c: char) -> bool {
-    matches!(c, '\u{0590}'..='\u{05FF}')
 }
 
 /// The words of a name, in reading order, transliterated to Latin: the first reading.
@@ -158,8 +157,10 @@ fn read_words(name: &str) -> Vec<Word> {
             (spaced, false)
         } else if greek::is_greek_word(raw) {
             (greek::transliterate(raw), false)
+        } else if raw.chars().any(hebrew::is_hebrew_letter) {
+            (any_ascii(&hebrew::transliterate(raw)), true)
         } else {
-            (any_ascii(raw), raw.chars().any(is_hebrew))
+            (any_ascii(raw), false)
         };
         // Transliteration writes some letters (Cyrillic ь ъ, Ethiopic glottals) as
         // apostrophes, which romanisations on passports and lists leave out.
