@@ -23,6 +23,7 @@ pub mod budget;
 mod cleaning;
 mod compounds;
 pub mod evidence;
+mod georgian;
 mod given_names;
 mod greek;
 mod hebrew;
