@@ -17,6 +17,7 @@
 
 mod align;
 mod arabic;
+mod armenian;
 mod blocking;
 pub mod bound;
 pub mod budget;

@@ -22,6 +22,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use super::arabic;
+use super::armenian;
 use super::cleaning::{fold_look_alikes, without_invisible};
 use super::georgian;
 use super::greek;
@@ -82,7 +83,8 @@ pub fn words(name: &str) -> Vec<Word> {
 /// where the name calls for it: each run of two or more single letters read as one word;
 /// German-style transcription of Russian (Iwanow, Jewgenjewitsch) as the English-style
 /// systems write it; Wade–Giles as Pinyin; customary Korean family names in the Revised
-/// Romanisation; Georgian -je endings (ISO 9984) as -dze; and each of the first two with
+/// Romanisation; Georgian -je endings (ISO 9984) as -dze; Western Armenian spellings
+/// (Garabedian) as Eastern ones (Karapetian); and each of the first two with
 /// an Arabic article written joined to a word taken off it (`particles::article_detached`).
 /// Never empty.
 pub fn readings(name: &str) -> Vec<Vec<Word>> {
@@ -120,6 +122,9 @@ pub fn readings(name: &str) -> Vec<Vec<Word>> {
     }
     if let Some(dze) = georgian::dze_endings(&words) {
         readings.push(dze);
+    }
+    if let Some(eastern) = armenian::eastern_reading(&words) {
+        readings.push(eastern);
     }
     readings.insert(0, words);
     // After the letter runs are joined, so that a spelt-out "A L - U B A Y D I" reads as
