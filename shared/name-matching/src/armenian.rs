@@ -13,7 +13,7 @@
 //! and is then swapped wrongly (Datevig, Tatevik, reads "tadevik"): one cheap substitution
 //! left, where there were several.
 
-use super::normalize::Word;
+use super::normalize::{Word, respelt};
 
 /// The Western Armenian surname ending, on a word long enough to be a surname.
 fn western_surname(text: &str) -> bool {
@@ -50,25 +50,11 @@ fn eastern(text: &str) -> String {
 /// The words read as Eastern Armenian spellings, when one of them is a Western Armenian
 /// surname; `None` otherwise.
 pub fn eastern_reading(words: &[Word]) -> Option<Vec<Word>> {
-    if !words
-        .iter()
-        .any(|w| !w.abjad && w.text.is_ascii() && western_surname(&w.text))
-    {
+    let latin = |w: &Word| !w.abjad && w.text.is_ascii();
+    if !words.iter().any(|w| latin(w) && western_surname(&w.text)) {
         return None;
     }
-    Some(
-        words
-            .iter()
-            .map(|w| Word {
-                text: if w.abjad || !w.text.is_ascii() {
-                    w.text.clone()
-                } else {
-                    eastern(&w.text)
-                },
-                ..w.clone()
-            })
-            .collect(),
-    )
+    respelt(words, |w| latin(w).then(|| eastern(&w.text)))
 }
 
 #[cfg(test)]

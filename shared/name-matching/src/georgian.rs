@@ -7,7 +7,7 @@
 //! -dze. A word ending in a vowel and -je is read a second time with -dze; the first
 //! reading stays, as names in other languages end so too (Børje).
 
-use super::normalize::Word;
+use super::normalize::{Word, respelt};
 
 /// The ISO 9984 ending read as the national system's -dze, if the word has it.
 fn with_dze(text: &str) -> Option<String> {
@@ -18,19 +18,7 @@ fn with_dze(text: &str) -> Option<String> {
 
 /// The words with every ISO 9984 -je ending written -dze; `None` when no word has one.
 pub fn dze_endings(words: &[Word]) -> Option<Vec<Word>> {
-    let read = |w: &Word| with_dze(&w.text).filter(|_| !w.abjad);
-    if !words.iter().any(|w| read(w).is_some()) {
-        return None;
-    }
-    Some(
-        words
-            .iter()
-            .map(|w| Word {
-                text: read(w).unwrap_or_else(|| w.text.clone()),
-                ..w.clone()
-            })
-            .collect(),
-    )
+    respelt(words, |w| with_dze(&w.text).filter(|_| !w.abjad))
 }
 
 #[cfg(test)]

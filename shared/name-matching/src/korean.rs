@@ -4,7 +4,7 @@
 use any_ascii::any_ascii;
 use unicode_normalization::UnicodeNormalization;
 
-use super::normalize::Word;
+use super::normalize::{Word, respelt};
 
 /// Korean compound family names of two syllables (남궁 Namgung, 황보 Hwangbo, 제갈 Jegal,
 /// 선우 Seonu, 독고 Dokgo, 사공 Sagong).
@@ -112,20 +112,7 @@ pub fn revised_surnames(words: &[Word]) -> Option<Vec<Word>> {
             .find(|(customary, rr)| *customary == text && customary != rr)
             .map(|(_, rr)| (*rr).to_owned())
     };
-    if !words.iter().any(|w| !w.abjad && revised(&w.text).is_some()) {
-        return None;
-    }
-    Some(
-        words
-            .iter()
-            .map(|w| Word {
-                text: revised(&w.text)
-                    .filter(|_| !w.abjad)
-                    .unwrap_or_else(|| w.text.clone()),
-                ..w.clone()
-            })
-            .collect(),
-    )
+    respelt(words, |w| revised(&w.text).filter(|_| !w.abjad))
 }
 
 #[cfg(test)]

@@ -56,6 +56,25 @@ impl Word {
     }
 }
 
+/// The words with each one that `respell` gives another spelling written so, the others as
+/// they are: a second reading of the name; `None` when `respell` gives no word another.
+pub fn respelt(words: &[Word], respell: impl Fn(&Word) -> Option<String>) -> Option<Vec<Word>> {
+    let spellings: Vec<Option<String>> = words.iter().map(&respell).collect();
+    if spellings.iter().all(Option::is_none) {
+        return None;
+    }
+    Some(
+        words
+            .iter()
+            .zip(spellings)
+            .map(|(word, spelling)| Word {
+                text: spelling.unwrap_or_else(|| word.text.clone()),
+                ..word.clone()
+            })
+            .collect(),
+    )
+}
+
 /// Generational suffixes, which a comma separates from the name rather than from a family
 /// name ("LAVILLA, JR").
 const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];

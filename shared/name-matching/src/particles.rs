@@ -21,7 +21,7 @@
 use super::compounds::{
     ALLAH, DIN, SURNAME_ENDINGS, abd_compound, compound_suffix, strip_connecting_vowel,
 };
-use super::normalize::Word;
+use super::normalize::{Word, respelt};
 use super::patronymics::has_patronymic_ending;
 use super::syllables::syllables;
 
@@ -115,26 +115,14 @@ pub fn arabic_order(words: &[Word]) -> bool {
 /// neither l (Allah, Allawi, Ellis: the two l's are the word's own) nor e (Alexander,
 /// Alejandro, Elena: Arabic nouns rarely start so in Latin spellings).
 pub fn article_detached(words: &[Word]) -> Option<Vec<Word>> {
-    let detached = |word: &Word| {
+    respelt(words, |word| {
         let rest = word
             .text
             .strip_prefix("al")
             .or_else(|| word.text.strip_prefix("el"))?;
         let joined = !word.abjad && rest.len() >= 5 && !rest.starts_with(['l', 'e']);
-        joined.then(|| Word {
-            text: rest.to_owned(),
-            ..word.clone()
-        })
-    };
-    if !words.iter().any(|w| detached(w).is_some()) {
-        return None;
-    }
-    Some(
-        words
-            .iter()
-            .map(|w| detached(w).unwrap_or_else(|| w.clone()))
-            .collect(),
-    )
+        joined.then(|| rest.to_owned())
+    })
 }
 
 /// The parts of a name, from its words.
