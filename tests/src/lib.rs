@@ -16,6 +16,7 @@ use wire::screening::v1::screening_service_client::ScreeningServiceClient;
 
 pub use test_support::{DatabaseKind, TestDatabase, on_both_databases};
 
+pub mod captured_logs;
 pub mod compose;
 pub mod processes;
 pub mod prometheus;

@@ -5,11 +5,11 @@
 //! Tests in this file share one subscriber (it is global), so each finds its own lines by an
 //! `x-request-id` or a screening address of its own.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::Value;
+use system_tests::captured_logs::CapturedLogs;
 use system_tests::{
     CsvList, DatabaseKind, TestDatabase, TestStack, intake_request, person, spawn_registry,
     spawn_registry_with_token,
@@ -19,26 +19,11 @@ use tonic_reflection::pb::v1;
 use wire::registry::v1 as registry_pb;
 use wire::screening::v1 as screening_pb;
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let mut buffer = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        buffer.extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The lines every server in this process writes, as JSON.
-fn logs() -> &'static Captured {
-    static CAPTURED: OnceLock<Captured> = OnceLock::new();
+fn logs() -> &'static CapturedLogs {
+    static CAPTURED: OnceLock<CapturedLogs> = OnceLock::new();
     CAPTURED.get_or_init(|| {
-        let captured = Captured::default();
+        let captured = CapturedLogs::default();
         let writer = captured.clone();
         service_kit::telemetry::init_with(
             move || writer.clone(),
@@ -50,16 +35,7 @@ fn logs() -> &'static Captured {
 }
 
 fn lines_where(matches: impl Fn(&Value) -> bool) -> Vec<Value> {
-    let bytes = logs()
-        .0
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
-    String::from_utf8_lossy(&bytes)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|line| matches(line))
-        .collect()
+    logs().lines_where(matches)
 }
 
 /// The closing line of the call sent with `x_request_id`, waiting up to 5 s for it.

@@ -3,7 +3,6 @@
 //! runtime of its own so that it outlives each test's runtime), and writing JSON lines to a
 //! buffer.
 
-use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
@@ -17,24 +16,10 @@ use opentelemetry_proto::tonic::common::v1::any_value;
 pub use opentelemetry_proto::tonic::trace::v1::Span;
 use serde_json::Value;
 use service_kit::telemetry::{TraceArgs, Traces};
+use system_tests::captured_logs::CapturedLogs;
 
 pub const SERVER: i32 = 2;
 pub const CLIENT: i32 = 3;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let mut buffer = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        buffer.extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Keeps every span it is sent.
 #[derive(Clone, Default)]
@@ -57,7 +42,7 @@ impl TraceService for Collected {
 }
 
 struct Harness {
-    logs: Captured,
+    logs: CapturedLogs,
     spans: Collected,
     traces: Traces,
 }
@@ -85,7 +70,7 @@ fn harness() -> &'static Harness {
                             listener,
                         )),
                 );
-                let logs = Captured::default();
+                let logs = CapturedLogs::default();
                 let writer = logs.clone();
                 let traces = service_kit::telemetry::init_with_traces(
                     move || writer.clone(),
@@ -118,17 +103,7 @@ pub fn install() {
 
 /// The JSON log lines for which `matches` holds.
 pub fn lines_where(matches: impl Fn(&Value) -> bool) -> Vec<Value> {
-    let bytes = harness()
-        .logs
-        .0
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
-    String::from_utf8_lossy(&bytes)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|line| matches(line))
-        .collect()
+    harness().logs.lines_where(matches)
 }
 
 /// The closing line of a call to `method` for which `matches` holds, waiting up to 10 s.
