@@ -59,20 +59,20 @@ impl Word {
 /// The words with each one that `respell` gives another spelling written so, the others as
 /// they are: a second reading of the name; `None` when `respell` gives no word another.
 pub fn respelt(words: &[Word], respell: impl Fn(&Word) -> Option<String>) -> Option<Vec<Word>> {
-    let spellings: Vec<Option<String>> = words.iter().map(&respell).collect();
-    if spellings.iter().all(Option::is_none) {
-        return None;
-    }
-    Some(
-        words
-            .iter()
-            .zip(spellings)
-            .map(|(word, spelling)| Word {
-                text: spelling.unwrap_or_else(|| word.text.clone()),
-                ..word.clone()
-            })
-            .collect(),
-    )
+    // Most names have no such word: nothing is allocated for them.
+    let (first, spelling) = words
+        .iter()
+        .enumerate()
+        .find_map(|(index, word)| respell(word).map(|spelling| (index, spelling)))?;
+    let written = |word: &Word, spelling: Option<String>| Word {
+        text: spelling.unwrap_or_else(|| word.text.clone()),
+        ..word.clone()
+    };
+    let mut reading = Vec::with_capacity(words.len());
+    reading.extend(words[..first].iter().cloned());
+    reading.push(written(&words[first], Some(spelling)));
+    reading.extend(words[first + 1..].iter().map(|w| written(w, respell(w))));
+    Some(reading)
 }
 
 /// Generational suffixes, which a comma separates from the name rather than from a family
