@@ -40,7 +40,7 @@ fn carries_vowel(c: char) -> bool {
 /// The Latin consonantal reading of one word written in Hebrew script. Characters of other
 /// scripts in the word are left to the caller (`any_ascii`).
 pub fn transliterate(word: &str) -> String {
-    let letters: Vec<char> = word.chars().filter(|c| !c.is_whitespace()).collect();
+    let letters: Vec<char> = word.chars().collect();
     let mut out = String::with_capacity(letters.len() * 2);
     let mut i = 0;
     while i < letters.len() {
